@@ -37,7 +37,8 @@ readonly SCRIPT_DIR
 log() { echo "[setup-system] $*"; }
 die() { echo "[setup-system] ERROR: $*" >&2; exit 1; }
 
-# A package counts as installed only in dpkg state "install ok installed".
+# A package counts as installed only in dpkg state "install ok installed"
+# (plain `dpkg -s` also succeeds for removed-but-not-purged packages).
 is_installed() {
     [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
 }

@@ -7,7 +7,7 @@ namespace Kagi.Testing;
 /// never see the machine's tokens. The module reads SOFTHSM2_CONF once, at C_Initialize, so the test
 /// process itself uses <see cref="Process"/>; child processes (the kagi CLI) get an environment of their own.
 /// </summary>
-public sealed class SoftHsm : IDisposable
+public sealed partial class SoftHsm : IDisposable
 {
     /// <summary>Debian's SoftHSM2 module.</summary>
     public const string ModulePath = "/usr/lib/softhsm/libsofthsm2.so";
@@ -15,7 +15,14 @@ public sealed class SoftHsm : IDisposable
     private static readonly Lazy<SoftHsm> ProcessInstance = new(() =>
     {
         var hsm = new SoftHsm();
+
+        // .NET keeps its own copy of the environment on Unix; the module calls getenv(), so set it natively too.
         Environment.SetEnvironmentVariable("SOFTHSM2_CONF", hsm.ConfigPath);
+        if (!OperatingSystem.IsWindows() && NativeMethods.setenv("SOFTHSM2_CONF", hsm.ConfigPath, 1) != 0)
+        {
+            throw new InvalidOperationException("setenv(SOFTHSM2_CONF) failed");
+        }
+
         return hsm;
     });
 
@@ -105,6 +112,12 @@ public sealed class SoftHsm : IDisposable
         }
 
         throw new InvalidOperationException("SoftHSM2 has no free slot:\n" + list);
+    }
+
+    private static partial class NativeMethods
+    {
+        [System.Runtime.InteropServices.LibraryImport("libc", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+        internal static partial int setenv(string name, string value, int overwrite);
     }
 
     public void Dispose()
