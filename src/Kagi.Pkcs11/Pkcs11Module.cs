@@ -71,6 +71,28 @@ public sealed class Pkcs11Module : IDisposable
         }
     }
 
+    /// <summary>
+    /// C_Finalize then C_Initialize, so that a module which enumerates its tokens only at initialization
+    /// (SoftHSM2 does) sees tokens added or removed since. Every session of the process on this module is closed
+    /// by it. Does nothing unless this process initialized the module and holds the only reference.
+    /// </summary>
+    /// <returns>True when the module was re-initialized.</returns>
+    /// <exception cref="Pkcs11Exception">C_Initialize failed.</exception>
+    public bool Reinitialize()
+    {
+        lock (LoadLock)
+        {
+            if (!_shared.InitializedByUs || _shared.References != 1)
+            {
+                return false;
+            }
+
+            _shared.Library.C_Finalize();
+            _shared.Initialize();
+            return true;
+        }
+    }
+
     /// <summary>C_GetInfo.</summary>
     /// <exception cref="Pkcs11Exception">The module returned an error.</exception>
     public CkInfo GetInfo()
