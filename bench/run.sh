@@ -163,7 +163,8 @@ measure_loop() {
 kagi_dll="$artifacts/bin/Kagi.Cli/release/kagi.dll"
 log "building src/Kagi.Cli (Release)"
 if ! dotnet build "$repo/src/Kagi.Cli/Kagi.Cli.csproj" -c Release --artifacts-path "$artifacts" -nologo -v quiet >"$work/build-cli.log" 2>&1; then
-    cli_status="skipped: src/Kagi.Cli does not build (see the build log: dotnet build -c Release src/Kagi.Cli)"
+    first_error="$(grep -m1 -o 'error [A-Z]*[0-9]*:[^[]*' "$work/build-cli.log" || true)"
+    cli_status="skipped: src/Kagi.Cli does not build (${first_error:-see dotnet build -c Release src/Kagi.Cli})"
 elif [[ ! -f "$kagi_dll" ]]; then
     cli_status="skipped: $kagi_dll not found after the build"
 elif ! tokens_out="$(timeout 60 dotnet "$kagi_dll" tokens --module "$module" 2>&1)"; then
@@ -217,7 +218,7 @@ for mech in ecdsa rsa; do
         ecdsa) label="CKM_ECDSA, P-256, 32-byte hash" ;;
         rsa) label="CKM_RSA_PKCS, RSA-2048, 51-byte DigestInfo" ;;
     esac
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "$(fmt "${med_c[$mech]}")" "$(fmt "${med_cs[$mech]}")" "$r" "${med_pair[$mech]}" "$met"
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "$(fmt "${med_c[$mech]}")" "$(fmt "${med_cs[$mech]}")" "$r" "$(fmt "${med_pair[$mech]}" 3)" "$met"
 done
 cat <<EOF
 

@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using Kagi.Cli.Resources;
+using Kagi.Pkcs11;
+using Kagi.Tokens;
+
+namespace Kagi.Cli.Infrastructure;
+
+/// <summary>
+/// Reads PINs without echo from the terminal, or one per line from standard input with --pin-stdin. PINs go
+/// straight into <see cref="PinBuffer"/>s; the temporary buffers are zeroed. PINs are never taken from arguments.
+/// </summary>
+internal sealed class PinReader(bool fromStdin)
+{
+    private const int MaxPinBytes = 256;
+    private Stream? _stdin;
+
+    /// <summary>Reads one PIN, showing <paramref name="prompt"/> on the terminal.</summary>
+    /// <exception cref="KagiException"><see cref="KagiError.PinRequired"/> when no PIN can be read.</exception>
+    public PinBuffer Read(string prompt)
+    {
+        return fromStdin ? ReadLineFromStdin() : ReadFromTerminal(prompt);
+    }
+
+    private PinBuffer ReadLineFromStdin()
+    {
+        _stdin ??= Console.OpenStandardInput();
+        byte[] buffer = GC.AllocateArray<byte>(MaxPinBytes, pinned: true);
+        try
+        {
+            int length = 0;
+            bool any = false;
+            while (true)
+            {
+                int b = _stdin.ReadByte();
+                if (b < 0)
+                {
+                    if (!any)
+                    {
+                        throw new KagiException(KagiError.PinRequired);
+                    }
+
+                    break;
+                }
+
+                any = true;
+                if (b == '\n')
+                {
+                    break;
+                }
+
+                if (length == MaxPinBytes)
+                {
+                    throw new KagiException(KagiError.PinRequired);
+                }
+
+                buffer[length++] = (byte)b;
+            }
+
+            if (length > 0 && buffer[length - 1] == '\r')
+            {
+                length--;
+            }
+
+            return PinBuffer.FromBytes(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+        }
+    }
+
+    private static PinBuffer ReadFromTerminal(string prompt)
+    {
+        if (Console.IsInputRedirected)
+        {
+            throw new KagiException(KagiError.PinRequired);
+        }
+
+        Console.Error.Write(prompt);
+        char[] chars = GC.AllocateArray<char>(MaxPinBytes, pinned: true);
+        int length = 0;
+        try
+        {
+            while (true)
+            {
+                ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+                if (key.Key == ConsoleKey.Enter)
+                {
+                    break;
+                }
+
+                if (key.Key == ConsoleKey.Backspace)
+                {
+                    if (length > 0)
+                    {
+                        chars[--length] = '\0';
+                    }
+
+                    continue;
+                }
+
+                if (key.Key == ConsoleKey.Escape)
+                {
+                    throw new OperationCanceledException(Messages.Cancelled);
+                }
+
+                if (key.KeyChar != '\0' && length < chars.Length)
+                {
+                    chars[length++] = key.KeyChar;
+                }
+            }
+
+            Console.Error.WriteLine();
+            return PinBuffer.FromChars(chars.AsSpan(0, length));
+        }
+        finally
+        {
+            Array.Clear(chars);
+        }
+    }
+}
