@@ -11,8 +11,11 @@ namespace Kagi.Bench;
 /// CKA_LABEL) and the same timed loop of C_SignInit + C_Sign, here through <see cref="Session.Sign(Mechanism, ulong, ReadOnlySpan{byte}, Span{byte})"/>
 /// into a preallocated buffer.
 /// <code>
-///   kagi-bench sign --module PATH --token LABEL --key LABEL --mech ecdsa|rsa --ms N [--warmup N]
+///   kagi-bench sign --module PATH --token LABEL --key LABEL --mech ecdsa|rsa --ms N [--warmup N] [--api span|array]
 /// </code>
+/// <c>--api span</c> (default) is the loop bench/run.sh compares with signloop.c. <c>--api array</c> times the
+/// allocating <see cref="Session.Sign(Mechanism, ulong, ReadOnlySpan{byte})"/> overload instead (C_SignInit, a
+/// C_Sign length query, then C_Sign into a new array), the path Kagi.Tokens' signers use today.
 /// The user PIN comes from the environment variable KAGI_BENCH_PIN, never from the command line.
 /// stdout gets one JSON line shaped like signloop's: {"mechanism":"ecdsa","ops":N,"seconds":S,"opsPerSecond":R}.
 /// Diagnostics (including managed bytes allocated per operation) go to stderr.
@@ -56,7 +59,7 @@ internal static class Program
 
     private static void Usage() =>
         Console.Error.WriteLine(
-            "usage: kagi-bench sign --module PATH --token LABEL --key LABEL --mech ecdsa|rsa --ms N [--warmup N]\n" +
+            "usage: kagi-bench sign --module PATH --token LABEL --key LABEL --mech ecdsa|rsa --ms N [--warmup N] [--api span|array]\n" +
             $"The user PIN is read from ${PinEnv}.");
 
     private static int Run(string[] args)
@@ -74,6 +77,7 @@ internal static class Program
         }
 
         string? module = null, token = null, key = null, mech = null;
+        string api = "span";
         long ms = -1, warmup = 0;
         for (int i = 1; i < args.Length; i += 2)
         {
@@ -92,13 +96,14 @@ internal static class Program
                 case "--mech": mech = v; break;
                 case "--ms": ms = ParseLong(v); break;
                 case "--warmup": warmup = ParseLong(v); break;
+                case "--api": api = v; break;
                 default:
                     Usage();
                     return 2;
             }
         }
 
-        if (module is null || token is null || key is null || mech is null || ms <= 0 || warmup < 0)
+        if (module is null || token is null || key is null || mech is null || ms <= 0 || warmup < 0 || api is not ("span" or "array"))
         {
             Usage();
             return 2;
@@ -158,9 +163,10 @@ internal static class Program
         ulong privateKey = keys[0];
         byte[] signature = new byte[2048];
 
+        bool useArray = api == "array";
         for (long i = 0; i < warmup; i++)
         {
-            session.Sign(mechanism, privateKey, data, signature);
+            SignOnce(session, mechanism, privateKey, data, signature, useArray);
         }
 
         int gen0Before = GC.CollectionCount(0);
@@ -171,7 +177,7 @@ internal static class Program
         long start = Stopwatch.GetTimestamp();
         do
         {
-            session.Sign(mechanism, privateKey, data, signature);
+            SignOnce(session, mechanism, privateKey, data, signature, useArray);
             ops++;
             elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
@@ -190,6 +196,19 @@ internal static class Program
 
         session.Logout();
         return 0;
+    }
+
+    /// <summary>One signature: C_SignInit + C_Sign (the array overload adds a C_Sign length query).</summary>
+    private static void SignOnce(Session session, Mechanism mechanism, ulong privateKey, byte[] data, byte[] signature, bool useArray)
+    {
+        if (useArray)
+        {
+            _ = session.Sign(mechanism, privateKey, data);
+        }
+        else
+        {
+            _ = session.Sign(mechanism, privateKey, data, signature);
+        }
     }
 
     private static long ParseLong(string s) =>
