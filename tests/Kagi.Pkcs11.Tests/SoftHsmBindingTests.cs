@@ -192,3 +192,35 @@ public class SoftHsmBindingTests(SoftHsmFixture hsm)
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2));
     }
 }
+
+[Collection(SoftHsmCollection.Name)]
+public class TokenInitializationTests(SoftHsmFixture hsm)
+{
+    [Fact]
+    public void Init_token_init_pin_and_set_pin_through_the_binding()
+    {
+        Slot free = hsm.Module.GetSlots().First(s => (s.GetTokenInfo().Flags & CKF.CKF_TOKEN_INITIALIZED) == 0);
+        byte[] so = SoftHsmFixture.Pin("so-secret-1");
+        free.InitToken(so, "fresh token 鍵");
+        Assert.Equal("fresh token 鍵", free.GetTokenInfo().Label);
+
+        using (Session session = free.OpenSession(readWrite: true))
+        {
+            session.Login(CKU.CKU_SO, so);
+            Assert.Equal(CKS.CKS_RW_SO_FUNCTIONS, session.GetInfo().State);
+            session.InitPin(SoftHsmFixture.Pin("1111"));
+            session.Logout();
+
+            session.Login(CKU.CKU_USER, SoftHsmFixture.Pin("1111"));
+            session.SetPin(SoftHsmFixture.Pin("1111"), SoftHsmFixture.Pin("2222"));
+            session.Logout();
+
+            var e = Assert.Throws<Pkcs11Exception>(() => session.Login(CKU.CKU_USER, SoftHsmFixture.Pin("1111")));
+            Assert.Equal(CKR.CKR_PIN_INCORRECT, e.Result);
+            session.Login(CKU.CKU_USER, SoftHsmFixture.Pin("2222"));
+            session.Logout();
+        }
+
+        Assert.NotEqual(0UL, free.GetTokenInfo().Flags & CKF.CKF_USER_PIN_INITIALIZED);
+    }
+}

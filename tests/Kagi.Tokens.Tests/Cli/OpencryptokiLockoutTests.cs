@@ -8,6 +8,7 @@ namespace Kagi.Tokens.Tests.Cli;
 /// scripts/opencryptoki-setup.sh prepares it and writes scripts/opencryptoki.env with the test credentials.
 /// The SO unlocks the token again at the end (C_InitPIN), also when an assertion fails.
 /// </summary>
+[Collection("opencryptoki token")]
 public class OpencryptokiLockoutTests
 {
     [Fact]
@@ -54,6 +55,36 @@ public class OpencryptokiLockoutTests
 
         Assert.Equal(0, kagi.Run(pin + "\n", ["login", "--pin-stdin", .. select]).ExitCode);
         Assert.Equal("ok", TokenState(kagi, select));
+    }
+
+    [Fact]
+    public void Management_commands_work_on_opencryptoki()
+    {
+        Dictionary<string, string> ock = ReadEnvironment();
+        using var kagi = new KagiRunner { Module = ock["OCK_MODULE"] };
+        string pin = ock["OCK_USER_PIN"];
+        string[] select = ["--token", Serial(kagi), "--lang", "en"];
+        try
+        {
+            JsonElement token = JsonDocument.Parse(kagi.Run(null, ["token", "show", "--json", .. select]).Stdout).RootElement;
+            Assert.Equal(ock["OCK_TOKEN_LABEL"], token.GetProperty("label").GetString());
+            Assert.Equal(4, token.GetProperty("minPinLength").GetInt32());
+            Assert.Equal(8, token.GetProperty("maxPinLength").GetInt32());
+
+            KagiRun certs = kagi.Run(pin + "\n", ["certs", "--json", "--login", "--pin-stdin", .. select]);
+            Assert.True(certs.ExitCode == 0, certs.All);
+
+            KagiRun change = kagi.Run($"{pin}\nk7d4m2x9\nk7d4m2x9\n", ["pin", "change", "--pin-stdin", .. select]);
+            Assert.True(change.ExitCode == 0, change.All);
+            Assert.Equal(6, kagi.Run(pin + "\n", ["login", "--pin-stdin", .. select]).ExitCode);
+            Assert.Equal(0, kagi.Run("k7d4m2x9\n", ["login", "--pin-stdin", .. select]).ExitCode);
+        }
+        finally
+        {
+            Unlock(ock); // puts the known test PIN back
+        }
+
+        Assert.Equal(0, kagi.Run(pin + "\n", ["login", "--pin-stdin", .. select]).ExitCode);
     }
 
     private static string State(KagiRun run) => JsonDocument.Parse(run.Stdout).RootElement.GetProperty("pinState").GetString()!;
