@@ -29,6 +29,11 @@ internal static class Output
             // Pipes and files have no width: render wide rather than folding cells.
             console.Profile.Width = 240;
         }
+        else if (System.Globalization.CultureInfo.CurrentUICulture.Name.StartsWith("ja", StringComparison.Ordinal) && console.Profile.Width < 160)
+        {
+            // Spectre.Console 0.49 cannot fold a Japanese word across lines; let the terminal wrap instead.
+            console.Profile.Width = 160;
+        }
 
         return console;
     }

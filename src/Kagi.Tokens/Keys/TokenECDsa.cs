@@ -24,7 +24,13 @@ public sealed class TokenECDsa : ECDsa
     }
 
     /// <inheritdoc />
-    public override byte[] SignHash(byte[] hash) => _key.Session.Sign(Mechanism.Ecdsa, _key.PrivateKey, hash);
+    public override byte[] SignHash(byte[] hash)
+    {
+        // r‖s is twice the field size: one C_SignInit + C_Sign, no length query.
+        var signature = new byte[2 * ((KeySizeValue + 7) / 8)];
+        int length = _key.Session.Sign(Mechanism.Ecdsa, _key.PrivateKey, hash, signature);
+        return length == signature.Length ? signature : signature[..length];
+    }
 
     /// <inheritdoc />
     public override bool VerifyHash(byte[] hash, byte[] signature) => _public.VerifyHash(hash, signature);

@@ -36,9 +36,12 @@ public sealed class TokenRsa : RSA
             _ => throw new CryptographicException($"Hash algorithm {hashAlgorithm.Name} is not supported for token signatures."),
         };
 
-        return padding.Mode == RSASignaturePaddingMode.Pss
-            ? _key.Session.Sign(Mechanism.RsaPss(mechanism, mgf, hash.Length), _key.PrivateKey, hash)
-            : _key.Session.Sign(Mechanism.RsaPkcs, _key.PrivateKey, [.. prefix, .. hash]);
+        // The signature is as long as the modulus: one C_SignInit + C_Sign, no length query.
+        var signature = new byte[(KeySizeValue + 7) / 8];
+        int length = padding.Mode == RSASignaturePaddingMode.Pss
+            ? _key.Session.Sign(Mechanism.RsaPss(mechanism, mgf, hash.Length), _key.PrivateKey, hash, signature)
+            : _key.Session.Sign(Mechanism.RsaPkcs, _key.PrivateKey, [.. prefix, .. hash], signature);
+        return length == signature.Length ? signature : signature[..length];
     }
 
     /// <inheritdoc />
