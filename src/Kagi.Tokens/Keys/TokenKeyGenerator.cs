@@ -13,8 +13,16 @@ public static class TokenKeyGenerator
     private static readonly byte[] P384 = [0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22];
 
     /// <summary>Generates a key pair of type <paramref name="spec"/> in a logged-in read/write session.</summary>
+    /// <param name="session">A read/write session logged in as the user.</param>
+    /// <param name="spec">Key type.</param>
+    /// <param name="label">CKA_LABEL for both keys.</param>
+    /// <param name="id">CKA_ID for both keys.</param>
+    /// <param name="privateKeyNeedsLogin">
+    /// CKA_PRIVATE of the private key: true (the default) for every user key; false only for the distribution key,
+    /// which must sign before the user knows a PIN.
+    /// </param>
     /// <exception cref="Pkcs11Exception">The token refused (e.g. CKR_MECHANISM_INVALID when it cannot make this key type).</exception>
-    public static TokenKeyPair Generate(Session session, KeySpec spec, string label, byte[] id)
+    public static TokenKeyPair Generate(Session session, KeySpec spec, string label, byte[] id, bool privateKeyNeedsLogin = true)
     {
         var common = new List<ObjectAttribute>
         {
@@ -25,7 +33,7 @@ public static class TokenKeyGenerator
         var publicTemplate = new List<ObjectAttribute>(common) { ObjectAttribute.Bool(CKA.CKA_VERIFY, true), ObjectAttribute.Bool(CKA.CKA_PRIVATE, false) };
         var privateTemplate = new List<ObjectAttribute>(common)
         {
-            ObjectAttribute.Bool(CKA.CKA_PRIVATE, true),
+            ObjectAttribute.Bool(CKA.CKA_PRIVATE, privateKeyNeedsLogin),
             ObjectAttribute.Bool(CKA.CKA_SENSITIVE, true),
             ObjectAttribute.Bool(CKA.CKA_EXTRACTABLE, false),
             ObjectAttribute.Bool(CKA.CKA_SIGN, true),

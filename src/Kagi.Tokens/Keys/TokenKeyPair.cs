@@ -39,6 +39,19 @@ public sealed record TokenKeyPair(Session Session, ulong PublicKey, ulong Privat
         return new ECParameters { Curve = curve, Q = new ECPoint { X = raw[1..(1 + size)], Y = raw[(1 + size)..] } };
     }
 
+    /// <summary>The public key as DER SubjectPublicKeyInfo.</summary>
+    public byte[] SubjectPublicKeyInfo()
+    {
+        if (IsEc)
+        {
+            using ECDsa ec = ECDsa.Create(EcPublicParameters());
+            return ec.ExportSubjectPublicKeyInfo();
+        }
+
+        using RSA rsa = RSA.Create(RsaPublicParameters());
+        return rsa.ExportSubjectPublicKeyInfo();
+    }
+
     /// <summary>Reads the public RSA key (modulus and exponent).</summary>
     public RSAParameters RsaPublicParameters()
     {
