@@ -38,6 +38,9 @@ public enum KagiError
 
     /// <summary>A PIN must be entered but none was given.</summary>
     PinRequired,
+
+    /// <summary>No server URL was given (--server or KAGI_SERVER).</summary>
+    ServerNotConfigured,
 }
 
 /// <summary>A token-service failure with a stable <see cref="KagiError"/> code and the values its message needs.</summary>

@@ -40,6 +40,7 @@ internal static class ErrorReporter
             KagiError.TokenRemoved => (Format(Messages.ErrTokenRemoved, First()), ExitCodes.TokenError),
             KagiError.OutputExists => (Format(Messages.ErrOutputExists, First()), ExitCodes.FileError),
             KagiError.PinRequired => (Messages.ErrPinRequired, ExitCodes.Usage),
+            KagiError.ServerNotConfigured => (Messages.ErrServerNotConfigured, ExitCodes.Usage),
             _ => (e.Message, ExitCodes.Unexpected),
         };
     }

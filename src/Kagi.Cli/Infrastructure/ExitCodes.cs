@@ -17,4 +17,5 @@ internal static class ExitCodes
     public const int Refused = 11;
     public const int TokenError = 12;
     public const int FileError = 13;
+    public const int ServerError = 14;
 }

@@ -1,0 +1,47 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Kagi.Protocol;
+using Kagi.Tokens;
+
+namespace Kagi.Cli.Infrastructure;
+
+/// <summary>
+/// How the CLI reaches the Kagi server: --server URL (KAGI_SERVER), trusting the server's TLS certificate either
+/// through the system store or through a CA certificate file given with --server-ca (KAGI_SERVER_CA), e.g. the
+/// development CA the server creates on first start.
+/// </summary>
+internal static class ServerConnection
+{
+    public static KagiApiClient Create(string? server, string? caFile, string? apiKey = null)
+    {
+        server ??= Environment.GetEnvironmentVariable("KAGI_SERVER");
+        caFile ??= Environment.GetEnvironmentVariable("KAGI_SERVER_CA");
+        if (string.IsNullOrWhiteSpace(server) || !Uri.TryCreate(server, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("https" or "http"))
+        {
+            throw new KagiException(KagiError.ServerNotConfigured);
+        }
+
+        var handler = new SocketsHttpHandler();
+        if (!string.IsNullOrWhiteSpace(caFile))
+        {
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(caFile);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            {
+                if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+                {
+                    return false;
+                }
+
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return chain.Build(new X509Certificate2(certificate));
+            };
+        }
+
+        var http = new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri(uri.ToString().TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        return new KagiApiClient(http) { ApiKey = apiKey ?? Environment.GetEnvironmentVariable("KAGI_API_KEY") };
+    }
+}
