@@ -78,3 +78,4 @@ fi
 
 # opencryptoki's slot daemon and soft token (it re-runs itself with sudo if needed).
 "$SCRIPT_DIR/opencryptoki-setup.sh"
+"$SCRIPT_DIR/postgres-setup.sh"

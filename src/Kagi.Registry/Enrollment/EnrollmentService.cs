@@ -1,0 +1,230 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Kagi.Registry.Audit;
+using Kagi.Registry.Data;
+using Kagi.Registry.Entities;
+using Kagi.Registry.Tokens;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kagi.Registry.Enrollment;
+
+/// <summary>
+/// The enrollment order steps: certificate issued (Open/Reopened → Issued), certificate stored on the token
+/// (Issued → Stored; the assignment and the token become Active), and reopening for a new CSR. Each step is one
+/// transaction with its audit entry.
+/// </summary>
+/// <param name="db">The context to work through.</param>
+/// <param name="audit">The audit log on the same context.</param>
+/// <param name="tokens">The token state machine on the same context.</param>
+/// <param name="time">The clock.</param>
+public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenStateMachine tokens, TimeProvider time)
+{
+    /// <summary>The token, its open assignment, user and latest order.</summary>
+    /// <param name="tokenSerial">The token serial.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    /// <returns>The status, or null when no such token exists.</returns>
+    public async Task<EnrollmentStatus?> FindByTokenAsync(string tokenSerial, CancellationToken cancellationToken = default)
+    {
+        Token? token = await db.Tokens.AsNoTracking().SingleOrDefaultAsync(t => t.Serial == tokenSerial, cancellationToken).ConfigureAwait(false);
+        if (token is null)
+        {
+            return null;
+        }
+
+        Assignment? open = await db.Assignments.AsNoTracking()
+            .SingleOrDefaultAsync(a => a.TokenId == token.Id && a.EndedAt == null, cancellationToken).ConfigureAwait(false);
+        User? user = open is null ? null
+            : await db.Users.AsNoTracking().SingleAsync(u => u.Id == open.UserId, cancellationToken).ConfigureAwait(false);
+        EnrollmentOrder? order = open is null ? null
+            : await db.EnrollmentOrders.AsNoTracking().Where(o => o.AssignmentId == open.Id).OrderByDescending(o => o.Id)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return new EnrollmentStatus(token.Id, token.Serial, token.State, token.DistributionPublicKey, open?.Id, user, order);
+    }
+
+    /// <summary>Whether a public key was ever certified (the registry refuses to certify it again).</summary>
+    /// <param name="subjectPublicKeyInfo">DER SubjectPublicKeyInfo.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>True when an issued certificate has this key.</returns>
+    public Task<bool> IsPublicKeyCertifiedAsync(byte[] subjectPublicKeyInfo, CancellationToken cancellationToken = default)
+    {
+        byte[] hash = SHA256.HashData(subjectPublicKeyInfo);
+        return db.IssuedCertificates.AnyAsync(c => c.SubjectPublicKeySha256 == hash, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the certificate issued for an open or reopened order of an open assignment: stores it (serial,
+    /// validity and key hash read from the DER) and moves the order to Issued.
+    /// </summary>
+    /// <param name="certificateId">The order's certificate ID.</param>
+    /// <param name="certificateDer">The issued certificate (DER).</param>
+    /// <param name="issuerCaId">The issuing CA's identifier.</param>
+    /// <param name="csrFingerprint">SHA-256 of the CSR (lowercase hex).</param>
+    /// <param name="actor">Who issues, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the database work.</param>
+    /// <returns>The outcome; on a reissue the replaced serial.</returns>
+    public async Task<OrderResult> RecordIssuedAsync(string certificateId, byte[] certificateDer, string issuerCaId, string csrFingerprint, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificateDer);
+        ArgumentException.ThrowIfNullOrEmpty(issuerCaId);
+        ArgumentException.ThrowIfNullOrEmpty(csrFingerprint);
+        IssuedCertificate? certificate = Parse(certificateDer, issuerCaId);
+        if (certificate is null)
+        {
+            return new OrderResult(OrderCode.InvalidCertificate, null);
+        }
+
+        return await WriteOperation.RunAsync(db, async transaction =>
+        {
+            var (order, assignment) = await LoadAsync(certificateId, cancellationToken).ConfigureAwait(false);
+            if (order is null)
+            {
+                return new OrderResult(OrderCode.OrderNotFound, null);
+            }
+
+            if (order.State is not (OrderState.Open or OrderState.Reopened) || assignment?.EndedAt is not null)
+            {
+                return new OrderResult(OrderCode.WrongState, order.State);
+            }
+
+            if (await db.IssuedCertificates.AnyAsync(c => c.SubjectPublicKeySha256 == certificate.SubjectPublicKeySha256, cancellationToken).ConfigureAwait(false))
+            {
+                return new OrderResult(OrderCode.PublicKeyReused, order.State);
+            }
+
+            string? replaced = order.CertificateSerial;
+            certificate.OrderId = order.Id;
+            db.IssuedCertificates.Add(certificate);
+            order.State = OrderState.Issued;
+            order.CsrFingerprint = csrFingerprint;
+            order.CertificateSerial = certificate.Serial;
+            order.IssuedAt = time.GetUtcNow();
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException)
+            {
+                return new OrderResult(OrderCode.Conflict, null);
+            }
+
+            var details = new JsonObject { ["certificateId"] = certificateId, ["serial"] = certificate.Serial, ["issuer"] = issuerCaId, ["replaced"] = replaced };
+            await audit.AppendAsync(actor, AuditActions.CertificateIssued, "order:" + order.Id, details, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new OrderResult(OrderCode.Done, OrderState.Issued, replaced);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The client reports the certificate stored on the token: the order becomes Stored, the assignment Active, and
+    /// an Assigned token Active (an Active token stays so, e.g. after a reissue).
+    /// </summary>
+    /// <param name="certificateId">The order's certificate ID.</param>
+    /// <param name="actor">Who reports, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the database work.</param>
+    /// <returns>The outcome.</returns>
+    public async Task<OrderResult> MarkStoredAsync(string certificateId, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        return await WriteOperation.RunAsync(db, async transaction =>
+        {
+            var (order, assignment) = await LoadAsync(certificateId, cancellationToken).ConfigureAwait(false);
+            if (order is null)
+            {
+                return new OrderResult(OrderCode.OrderNotFound, null);
+            }
+
+            Token? token = assignment is null ? null
+                : await db.Tokens.SingleAsync(t => t.Id == assignment.TokenId, cancellationToken).ConfigureAwait(false);
+            if (order.State != OrderState.Issued || assignment is null || assignment.EndedAt is not null || token is null
+                || token.State is not (TokenState.Assigned or TokenState.Active))
+            {
+                return new OrderResult(OrderCode.WrongState, order.State);
+            }
+
+            DateTimeOffset now = time.GetUtcNow();
+            order.State = OrderState.Stored;
+            order.StoredAt = now;
+            assignment.State = AssignmentState.Active;
+            assignment.ActivatedAt ??= now;
+            var details = new JsonObject { ["certificateId"] = certificateId, ["serial"] = order.CertificateSerial, ["assignment"] = assignment.Id };
+            try
+            {
+                if (token.State == TokenState.Assigned)
+                {
+                    await tokens.ApplyAsync(token, TokenState.Active, actor, details, workflow: true, AuditActions.CertificateStored, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                    await audit.AppendAsync(actor, AuditActions.CertificateStored, "token:" + token.Serial, details, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (DbUpdateException)
+            {
+                return new OrderResult(OrderCode.Conflict, null);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new OrderResult(OrderCode.Done, OrderState.Stored);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens an issued or stored order again for a new CSR (storing failed, or a reissue was asked for).</summary>
+    /// <param name="certificateId">The order's certificate ID.</param>
+    /// <param name="actor">Who reopens, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the database work.</param>
+    /// <returns>The outcome.</returns>
+    public async Task<OrderResult> ReopenAsync(string certificateId, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        return await WriteOperation.RunAsync(db, async transaction =>
+        {
+            var (order, assignment) = await LoadAsync(certificateId, cancellationToken).ConfigureAwait(false);
+            if (order is null)
+            {
+                return new OrderResult(OrderCode.OrderNotFound, null);
+            }
+
+            if (order.State is not (OrderState.Issued or OrderState.Stored) || assignment?.EndedAt is not null)
+            {
+                return new OrderResult(OrderCode.WrongState, order.State);
+            }
+
+            OrderState from = order.State;
+            order.State = OrderState.Reopened;
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            var details = new JsonObject { ["certificateId"] = certificateId, ["from"] = from.ToString() };
+            await audit.AppendAsync(actor, AuditActions.OrderReopened, "order:" + order.Id, details, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new OrderResult(OrderCode.Done, OrderState.Reopened);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(EnrollmentOrder? Order, Assignment? Assignment)> LoadAsync(string certificateId, CancellationToken cancellationToken)
+    {
+        EnrollmentOrder? order = await db.EnrollmentOrders.SingleOrDefaultAsync(o => o.CertificateId == certificateId, cancellationToken).ConfigureAwait(false);
+        Assignment? assignment = order is null ? null
+            : await db.Assignments.SingleAsync(a => a.Id == order.AssignmentId, cancellationToken).ConfigureAwait(false);
+        return (order, assignment);
+    }
+
+    private static IssuedCertificate? Parse(byte[] der, string issuerCaId)
+    {
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(der);
+            return new IssuedCertificate
+            {
+                Serial = certificate.SerialNumber,
+                IssuerCaId = issuerCaId,
+                SubjectPublicKeySha256 = SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()),
+                Der = [.. der],
+                NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+                NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
+            };
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+}
