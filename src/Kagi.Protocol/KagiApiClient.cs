@@ -97,7 +97,7 @@ public sealed class KagiApiClient(HttpClient http)
 
     /// <summary>POST /api/v1/admin/certificates/{serial}/revocation.</summary>
     public Task RevokeAsync(string certificateSerial, string reason, CancellationToken ct = default) =>
-        SendAsync<JsonElement>(HttpMethod.Post, $"api/v1/admin/certificates/{Uri.EscapeDataString(certificateSerial)}/revocation", new RevokeRequest(reason), Auth.ApiKey, ct);
+        SendAsync<object?>(HttpMethod.Post, $"api/v1/admin/certificates/{Uri.EscapeDataString(certificateSerial)}/revocation", new RevokeRequest(reason), Auth.ApiKey, ct);
 
     /// <summary>GET /api/v1/admin/audit/verification.</summary>
     public Task<AuditVerificationDto> VerifyAuditAsync(CancellationToken ct = default) =>
@@ -143,6 +143,11 @@ public sealed class KagiApiClient(HttpClient http)
         if (!response.IsSuccessStatusCode)
         {
             throw await ToProblemAsync(response, ct).ConfigureAwait(false);
+        }
+
+        if (response.StatusCode == System.Net.HttpStatusCode.NoContent)
+        {
+            return default!;
         }
 
         return (await response.Content.ReadFromJsonAsync<T>(Json, ct).ConfigureAwait(false))!;

@@ -37,6 +37,18 @@ public sealed class KagiServerOptions
     /// <summary>Outgoing mail.</summary>
     public MailOptions Mail { get; set; } = new();
 
+    /// <summary>Allow plain-HTTP listeners, and only on loopback addresses (for local tests and development).</summary>
+    public bool AllowHttpOnLoopback { get; set; }
+
+    /// <summary>PKCS#12 file with the TLS certificate; when empty, one is issued by the server's own CA at start.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>Password of <see cref="TlsCertificatePath"/>.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>Requests per minute and client address on the unauthenticated enrollment endpoints.</summary>
+    public int EnrollmentRequestsPerMinute { get; set; } = 120;
+
     /// <summary>Contact shown to users when something must be resolved by the CA operator.</summary>
     public string OperatorContact { get; set; } = "ca-operator@example.jp";
 }
@@ -52,6 +64,9 @@ public sealed class CaOptions
 
     /// <summary>Subject of the issuing CA created on first start.</summary>
     public string IssuingName { get; set; } = "CN=Kagi Development Issuing CA, O=Kagi, C=JP";
+
+    /// <summary>Password of the CA key files; when empty, derived from the server secret.</summary>
+    public string? KeyPassword { get; set; }
 
     /// <summary>Root validity in years.</summary>
     public int RootValidityYears { get; set; } = 20;

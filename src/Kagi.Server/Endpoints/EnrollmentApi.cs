@@ -1,0 +1,200 @@
+using System.Text;
+using Kagi.Protocol;
+using Kagi.Registry.Enrollment;
+using Kagi.Registry.Entities;
+using Kagi.Registry.Nonces;
+using Kagi.Registry.Pins;
+using Kagi.Server.Enrollment;
+using Kagi.Server.Options;
+using Kagi.Server.Problems;
+using Kagi.Server.Security;
+using Kagi.Tokens.Provisioning;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Kagi.Server.Endpoints;
+
+/// <summary>
+/// The enrollment API used by the certificate storage wizard: token authentication, user confirmation, storage
+/// PIN, certificate request, stored confirmation. Unauthenticated endpoints are rate limited per client address.
+/// </summary>
+public static class EnrollmentApi
+{
+    /// <summary>Purpose string of token authentication nonces.</summary>
+    public const string NoncePurpose = "token-authentication";
+
+    /// <summary>Maps /api/v1/enrollment/*.</summary>
+    public static IEndpointRouteBuilder MapEnrollmentApi(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder api = app.MapGroup("/api/v1/enrollment").WithTags("Enrollment").RequireRateLimiting(RateLimits.Enrollment);
+        api.MapPost("/nonce", IssueNonce);
+        api.MapPost("/authenticate", Authenticate);
+        api.MapGet("/user", AssignedUser);
+        api.MapPost("/storage-pin", VerifyStoragePin);
+        api.MapPost("/certificate", RequestCertificate);
+        api.MapPost("/stored", ReportStored);
+        return app;
+    }
+
+    /// <summary>Issues a single-use nonce for a known token.</summary>
+    public static async Task<Results<Ok<NonceResponse>, ProblemHttpResult>> IssueNonce(NonceRequest request, EnrollmentService enrollment, NonceService nonces, CancellationToken ct)
+    {
+        if (!Input.IsSerial(request?.Serial))
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "serial must be 1-64 printable ASCII characters.");
+        }
+
+        if (await enrollment.FindByTokenAsync(request!.Serial, ct) is null)
+        {
+            return ApiProblem.NotFound(ErrorCodes.UnknownToken, "No token with this serial number is registered.");
+        }
+
+        IssuedNonce nonce = await nonces.IssueAsync(NoncePurpose, request.Serial, ct);
+        return TypedResults.Ok(new NonceResponse(nonce.Value, nonce.ExpiresAt));
+    }
+
+    /// <summary>Verifies the distribution key's signature over the nonce and hands out an enrollment ticket.</summary>
+    public static async Task<Results<Ok<TicketResponse>, ProblemHttpResult>> Authenticate(
+        TokenAuthenticationRequest request, HttpContext http, EnrollmentService enrollment, NonceService nonces, SecretProtector secrets,
+        KagiServerOptions options, Kagi.Registry.Audit.AuditLog audit, Kagi.Registry.Data.KagiDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        if (!Input.IsSerial(request?.Serial) || string.IsNullOrEmpty(request!.Nonce) || request.Nonce.Length > 128 || !Input.TryBase64(request.Signature, 1024, out byte[] signature))
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "serial, nonce and a base64 signature are required.");
+        }
+
+        EnrollmentStatus? status = await enrollment.FindByTokenAsync(request.Serial, ct);
+        if (status is null)
+        {
+            return ApiProblem.NotFound(ErrorCodes.UnknownToken, "No token with this serial number is registered.");
+        }
+
+        if (status.DistributionPublicKey is null)
+        {
+            return ApiProblem.Conflict(ErrorCodes.TokenNotDistributed, "The token has not been distributed by the CA operator.");
+        }
+
+        if (await nonces.ConsumeAsync(request.Nonce, NoncePurpose, request.Serial, ct) != NonceOutcome.Consumed)
+        {
+            return ApiProblem.BadRequest(ErrorCodes.NonceInvalid, "The nonce is unknown, expired or already used; request a new one.");
+        }
+
+        byte[] digest = TokenAuthentication.Digest(options.PublicOrigin, request.Serial, request.Nonce);
+        Token? token = await db.Tokens.FindAsync([status.TokenId], ct);
+        bool modelMatches = token is not null && token.Manufacturer == request.Manufacturer && token.Model == request.Model;
+        if (!modelMatches || !DistributionKey.Verify(status.DistributionPublicKey, digest, signature))
+        {
+            await audit.AppendAsync(EnrollmentContext.Actor(http, request.Serial), "token.authentication-failed", "token:" + request.Serial, null, ct);
+            return ApiProblem.Unauthorized(ErrorCodes.TokenAuthenticationFailed, "The token could not prove it is the distributed token.");
+        }
+
+        if (status.AssignmentId is null || status.User is null)
+        {
+            return ApiProblem.Conflict(ErrorCodes.NoAssignment, "The token is not assigned to a user.");
+        }
+
+        var ticket = new EnrollmentTicket(request.Serial, status.AssignmentId.Value, PinVerified: false, time.GetUtcNow().Add(EnrollmentContext.TicketLifetime).ToUnixTimeSeconds());
+        return TypedResults.Ok(EnrollmentContext.NewTicket(ticket, secrets));
+    }
+
+    /// <summary>The user the authenticated token is assigned to.</summary>
+    public static async Task<Results<Ok<AssignedUserResponse>, ProblemHttpResult>> AssignedUser(
+        HttpContext http, SecretProtector secrets, EnrollmentService enrollment, TimeProvider time)
+    {
+        var (_, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (status!.Order!.State == OrderState.Stored)
+        {
+            return ApiProblem.Conflict(ErrorCodes.CertificateAlreadyStored, "A certificate is already stored on this token.");
+        }
+
+        return TypedResults.Ok(new AssignedUserResponse(status.User!.RomanizedName, status.Serial, status.Order.CertificateId));
+    }
+
+    /// <summary>Verifies the storage PIN; on success returns an upgraded ticket and the token's transport PIN.</summary>
+    public static async Task<Results<Ok<StoragePinResponse>, ProblemHttpResult>> VerifyStoragePin(
+        StoragePinRequest request, HttpContext http, SecretProtector secrets, EnrollmentService enrollment, StoragePinService pins,
+        Kagi.Registry.Data.KagiDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(request?.StoragePin) || request.StoragePin.Length > 64)
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "storagePin is required.");
+        }
+
+        var (ticket, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        StoragePinVerification result = await pins.VerifyAsync(ticket!.Serial, request.StoragePin, EnrollmentContext.Actor(http, ticket.Serial), ct);
+        switch (result.Outcome)
+        {
+            case StoragePinOutcome.Wrong:
+                return ApiProblem.BadRequest(ErrorCodes.StoragePinWrong, "The storage PIN is wrong.", new Dictionary<string, object?> { ["attemptsLeft"] = result.AttemptsLeft });
+            case StoragePinOutcome.Locked:
+                return ApiProblem.Forbidden(ErrorCodes.StoragePinLocked, "Too many wrong storage PINs; ask the CA operator to issue a new one.");
+            case StoragePinOutcome.Expired:
+                return ApiProblem.Forbidden(ErrorCodes.StoragePinExpired, "The storage PIN has expired; ask the CA operator to issue a new one.");
+            case StoragePinOutcome.Ok:
+                break;
+            default:
+                return ApiProblem.Conflict(ErrorCodes.StoragePinLocked, "No usable storage PIN exists for this token; ask the CA operator to issue one.");
+        }
+
+        Token? token = await db.Tokens.FindAsync([status!.TokenId], ct);
+        string transportPin = token?.EncryptedTransportPin is { } sealedPin
+            ? Encoding.UTF8.GetString(secrets.Unprotect(sealedPin, SecretPurposes.TransportPin))
+            : string.Empty;
+        var upgraded = ticket with { PinVerified = true, ExpiresAt = time.GetUtcNow().Add(EnrollmentContext.TicketLifetime).ToUnixTimeSeconds() };
+        TicketResponse t = EnrollmentContext.NewTicket(upgraded, secrets);
+        return TypedResults.Ok(new StoragePinResponse(t.Ticket, t.ExpiresAt, transportPin));
+    }
+
+    /// <summary>Certifies the key generated on the token (PKCS#10, base64 DER).</summary>
+    public static async Task<Results<Ok<IssuedCertificateResponse>, ProblemHttpResult>> RequestCertificate(
+        CertificateSigningRequest request, HttpContext http, SecretProtector secrets, EnrollmentService enrollment, IssuancePipeline pipeline, TimeProvider time, CancellationToken ct)
+    {
+        if (!Input.TryBase64(request?.Csr, 65536, out byte[] csr))
+        {
+            return ApiProblem.BadRequest(ErrorCodes.CsrMalformed, "csr must be base64 of a DER PKCS#10 request.");
+        }
+
+        var (ticket, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return await pipeline.IssueAsync(status!, csr, EnrollmentContext.Actor(http, ticket!.Serial), ct);
+    }
+
+    /// <summary>The client reports the certificate is on the token: the assignment becomes active.</summary>
+    public static async Task<Results<Ok<StoredResponse>, ProblemHttpResult>> ReportStored(
+        StoredRequest request, HttpContext http, SecretProtector secrets, EnrollmentService enrollment, TimeProvider time, CancellationToken ct)
+    {
+        var (ticket, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (status!.Order!.State == OrderState.Stored)
+        {
+            return TypedResults.Ok(new StoredResponse("active"));
+        }
+
+        if (!string.Equals(status.Order.CertificateSerial, request?.SerialNumber, StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "serialNumber is not the certificate issued for this order.");
+        }
+
+        var result = await enrollment.MarkStoredAsync(status.Order.CertificateId, EnrollmentContext.Actor(http, ticket!.Serial), ct);
+        return result.Code == Kagi.Registry.Enrollment.OrderCode.Done
+            ? TypedResults.Ok(new StoredResponse("active"))
+            : ApiProblem.Conflict(ErrorCodes.Conflict, "The order is not in a state that can be marked stored.");
+    }
+}

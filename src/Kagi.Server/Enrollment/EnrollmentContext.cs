@@ -1,0 +1,46 @@
+using Kagi.Registry.Audit;
+using Kagi.Registry.Enrollment;
+using Kagi.Server.Problems;
+using Kagi.Server.Security;
+using Kagi.Protocol;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Kagi.Server.Enrollment;
+
+/// <summary>Resolves the enrollment ticket of a request to the token's current enrollment state.</summary>
+internal static class EnrollmentContext
+{
+    /// <summary>Ticket lifetime.</summary>
+    public static readonly TimeSpan TicketLifetime = TimeSpan.FromMinutes(30);
+
+    public static AuditActor Actor(HttpContext http, string serial) =>
+        new("token:" + serial, http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    /// <summary>The verified ticket and the token's status, or the problem to answer with.</summary>
+    public static async Task<(EnrollmentTicket? Ticket, EnrollmentStatus? Status, ProblemHttpResult? Problem)> ResolveAsync(
+        HttpContext http, SecretProtector secrets, EnrollmentService enrollment, TimeProvider time, bool requirePin)
+    {
+        EnrollmentTicket? ticket = EnrollmentTicket.Decode(
+            EnrollmentTicket.FromHeader(http.Request.Headers.Authorization), secrets.TicketKey, time.GetUtcNow());
+        if (ticket is null)
+        {
+            return (null, null, ApiProblem.Unauthorized(ErrorCodes.TicketInvalid, "Authenticate the token first; the enrollment ticket is missing, invalid or expired."));
+        }
+
+        if (requirePin && !ticket.PinVerified)
+        {
+            return (null, null, ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "Verify the storage PIN first."));
+        }
+
+        EnrollmentStatus? status = await enrollment.FindByTokenAsync(ticket.Serial, http.RequestAborted).ConfigureAwait(false);
+        if (status?.AssignmentId != ticket.AssignmentId || status.User is null || status.Order is null)
+        {
+            return (null, null, ApiProblem.Conflict(ErrorCodes.NoAssignment, "The token is no longer assigned as it was when it authenticated."));
+        }
+
+        return (ticket, status, null);
+    }
+
+    public static TicketResponse NewTicket(EnrollmentTicket ticket, SecretProtector secrets) =>
+        new(ticket.Encode(secrets.TicketKey), DateTimeOffset.FromUnixTimeSeconds(ticket.ExpiresAt));
+}

@@ -1,0 +1,110 @@
+using System.Security.Cryptography.X509Certificates;
+using Kagi.Ca.Profiles;
+using Kagi.Ca.Requests;
+using Kagi.Protocol;
+using Kagi.Registry.Audit;
+using Kagi.Registry.Data;
+using Kagi.Registry.Enrollment;
+using Kagi.Registry.Entities;
+using Kagi.Server.Ca;
+using Kagi.Server.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kagi.Server.Enrollment;
+
+/// <summary>
+/// The one issuance pipeline, in a fixed order: validate the CSR → apply the profile (subject from registration
+/// data) → check policy (order state, key never certified before) → sign → persist → audit (persist and audit
+/// commit together in <see cref="EnrollmentService.RecordIssuedAsync"/>). The same CSR for the same order returns
+/// the certificate already issued, so retries and concurrent instances never issue twice.
+/// </summary>
+public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment, KagiDbContext db, TimeProvider time)
+{
+    /// <summary>Issues (or returns the already issued) certificate for <paramref name="status"/>'s order.</summary>
+    /// <returns>The certificate response, or a problem with a stable code.</returns>
+    public async Task<Results<Ok<IssuedCertificateResponse>, ProblemHttpResult>> IssueAsync(
+        EnrollmentStatus status, byte[] csr, AuditActor actor, CancellationToken cancellationToken)
+    {
+        // 1. Validate the CSR (encoding, signature, key policy).
+        CsrValidationResult validation = CsrValidator.Validate(csr, ca.KeyPolicy);
+        if (!validation.IsValid)
+        {
+            return validation.Error switch
+            {
+                CsrError.BadSignature => ApiProblem.BadRequest(ErrorCodes.CsrBadSignature, "The CSR's signature does not verify with its public key."),
+                CsrError.Malformed => ApiProblem.BadRequest(ErrorCodes.CsrMalformed, "The CSR is not a well-formed PKCS#10 request."),
+                _ => ApiProblem.BadRequest(ErrorCodes.CsrKeyRejected, "The CSR's key type or size is not accepted.", new Dictionary<string, object?> { ["reason"] = validation.Error.ToString() }),
+            };
+        }
+
+        ValidatedCsr request = validation.Csr!;
+        EnrollmentOrder order = status.Order!;
+
+        // 2. Profile: the subject comes from registration data, never from the CSR.
+        // The order's certificate ID already carries the configured prefix (the registry and the profile share
+        // Kagi:Profile:CertificateIdPrefix), and the profile adds it again, so it is passed without.
+        string prefix = ca.Profile.CertificateIdPrefix;
+        string id = order.CertificateId.StartsWith(prefix, StringComparison.Ordinal) ? order.CertificateId[prefix.Length..] : order.CertificateId;
+        var subject = new SubjectData(status.User!.RomanizedName, id);
+
+        // 3. Policy: one certificate per order unless reopened; idempotent for the same CSR.
+        IssuedCertificateResponse? existing = await ExistingAsync(order.CertificateId, request.Fingerprint, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            return TypedResults.Ok(existing);
+        }
+
+        if (order.State is not (OrderState.Open or OrderState.Reopened))
+        {
+            return ApiProblem.Conflict(ErrorCodes.OrderAlreadyIssued, "A certificate was already issued for this order; the CA operator must reopen it.");
+        }
+
+        if (await enrollment.IsPublicKeyCertifiedAsync(request.SubjectPublicKeyInfo.ToArray(), cancellationToken).ConfigureAwait(false))
+        {
+            return ApiProblem.Conflict(ErrorCodes.PublicKeyReused, "This public key was certified before; generate a new key pair.");
+        }
+
+        // 4. Sign.
+        using X509Certificate2 certificate = ca.Issue(request, subject, time.GetUtcNow());
+
+        // 5 + 6. Persist and audit in one transaction.
+        OrderResult recorded = await enrollment.RecordIssuedAsync(order.CertificateId, certificate.RawData, ca.IssuerId, request.Fingerprint, actor, cancellationToken).ConfigureAwait(false);
+        if (recorded.Code == OrderCode.Done)
+        {
+            return TypedResults.Ok(Response(certificate));
+        }
+
+        // Lost a race with another request or instance: answer with what won if it was the same CSR.
+        existing = await ExistingAsync(order.CertificateId, request.Fingerprint, cancellationToken).ConfigureAwait(false);
+        return existing is not null
+            ? TypedResults.Ok(existing)
+            : recorded.Code == OrderCode.PublicKeyReused
+                ? ApiProblem.Conflict(ErrorCodes.PublicKeyReused, "This public key was certified before; generate a new key pair.")
+                : ApiProblem.Conflict(ErrorCodes.OrderAlreadyIssued, "A certificate was already issued for this order; the CA operator must reopen it.");
+    }
+
+    private async Task<IssuedCertificateResponse?> ExistingAsync(string certificateId, string csrFingerprint, CancellationToken cancellationToken)
+    {
+        var issued = await (from o in db.EnrollmentOrders.AsNoTracking()
+                            join c in db.IssuedCertificates.AsNoTracking() on o.CertificateSerial equals c.Serial
+                            where o.CertificateId == certificateId && o.CsrFingerprint == csrFingerprint
+                                && (o.State == OrderState.Issued || o.State == OrderState.Stored)
+                            select c.Der).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (issued is null)
+        {
+            return null;
+        }
+
+        using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(issued);
+        return Response(certificate);
+    }
+
+    private IssuedCertificateResponse Response(X509Certificate2 certificate) => new(
+        Convert.ToBase64String(certificate.RawData),
+        ca.Chain.Select(c => Convert.ToBase64String(c.RawData)).ToArray(),
+        certificate.SerialNumber,
+        certificate.Subject,
+        new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+        new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using Kagi.Registry;
+using Kagi.Registry.ApiKeys;
+using Kagi.Registry.Data;
+using Kagi.Registry.Inventory;
+using Kagi.Server.Admin;
+using Kagi.Server.Ca;
+using Kagi.Server.Endpoints;
+using Kagi.Server.Enrollment;
+using Kagi.Server.Mail;
+using Kagi.Server.Options;
+using Kagi.Server.Problems;
+using Kagi.Server.Security;
+
+namespace Kagi.Server.Hosting;
+
+/// <summary>Builds the Kagi server: configuration, database, CA, TLS, services and endpoints.</summary>
+public static class KagiServerHost
+{
+    /// <summary>Maximum request body size (CSV imports are the largest bodies).</summary>
+    public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
+
+    /// <summary>Creates the application; <paramref name="configure"/> lets tests adjust the builder first.</summary>
+    /// <exception cref="InvalidOperationException">The configuration is unsafe or invalid (e.g. plain HTTP on a public address).</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        KagiServerOptions options = builder.Configuration.GetSection(KagiServerOptions.Section).Get<KagiServerOptions>() ?? new KagiServerOptions();
+        CheckListeners(builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"], options.AllowHttpOnLoopback);
+
+        string data = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(data);
+        byte[] secret = SecretProtector.LoadOrCreateSecret(options.SecretKey, data);
+        var secrets = new SecretProtector(secret);
+        TimeProvider time = TimeProvider.System;
+        string caDirectory = Path.Combine(data, "ca");
+        var (root, issuing) = CaBootstrap.LoadOrCreate(caDirectory, options.Ca, options.Ca.KeyPassword ?? CaBootstrap.DerivePassword(secret), time);
+        var ca = new CaService(root, issuing, options);
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(secrets);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(ca);
+        builder.Services.AddSingleton(new CrlStore(caDirectory));
+        builder.Services.AddSingleton(new Kagi.Registry.Pins.StoragePinOptions
+        {
+            Validity = TimeSpan.FromDays(options.StoragePin.ValidityDays),
+            MaxAttempts = options.StoragePin.MaxAttempts,
+            Iterations = options.StoragePin.Iterations,
+        });
+        builder.Services.AddSingleton(new InventoryOptions { CertificateIdPrefix = options.Profile.CertificateIdPrefix });
+        string connection = options.ConnectionString ?? $"Data Source={Path.Combine(data, "kagi.db")}";
+        builder.Services.AddKagiRegistry(options.DatabaseProvider, connection);
+        builder.Services.AddScoped<IssuancePipeline>();
+        builder.Services.AddScoped<CrlPublisher>();
+        builder.Services.AddSingleton<IMailSender>(new SmtpMailSender(options.Mail, options.Mail.PickupDirectory ?? Path.Combine(data, "mail")));
+        builder.Services.AddKagiProblems();
+        builder.Services.AddKagiRateLimits(options.EnrollmentRequestsPerMinute);
+        builder.Services.AddOpenApi("v1");
+        builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate =
+                TlsCertificate.Create(ca, options.PublicOrigin, options.TlsCertificatePath, options.TlsCertificatePassword, time.GetUtcNow()));
+        });
+
+        WebApplication app = builder.Build();
+        using (IServiceScope scope = app.Services.CreateScope())
+        {
+            KagiDbContext db = scope.ServiceProvider.GetRequiredService<KagiDbContext>();
+            KagiMigrations.MigrateAsync(db).GetAwaiter().GetResult();
+            ApiKeyAuthentication.BootstrapAsync(scope.ServiceProvider.GetRequiredService<ApiKeyService>(), db, Path.Combine(data, "operator-api-key.txt"), CancellationToken.None)
+                .GetAwaiter().GetResult();
+        }
+
+        app.UseKagiProblems();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
+        app.MapEnrollmentApi();
+        app.MapAdminApi();
+        app.MapPkiApi();
+        return app;
+    }
+
+    /// <summary>Refuses plain-HTTP listeners unless allowed, and then only on loopback addresses.</summary>
+    /// <exception cref="InvalidOperationException">An http:// URL is configured where it is not allowed.</exception>
+    public static void CheckListeners(string? urls, bool allowHttpOnLoopback)
+    {
+        foreach (string url in (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            string host = new Uri(url.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal)).Host;
+            bool loopback = host == "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? ip) && IPAddress.IsLoopback(ip));
+            if (!allowHttpOnLoopback || !loopback)
+            {
+                throw new InvalidOperationException(
+                    $"Refusing to listen on {url}: the server speaks HTTPS; plain HTTP is only possible on a loopback address with Kagi:AllowHttpOnLoopback=true.");
+            }
+        }
+    }
+}
