@@ -95,15 +95,28 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
             string? replaced = order.CertificateSerial;
             certificate.OrderId = order.Id;
             db.IssuedCertificates.Add(certificate);
-            order.State = OrderState.Issued;
-            order.CsrFingerprint = csrFingerprint;
-            order.CertificateSerial = certificate.Serial;
-            order.IssuedAt = time.GetUtcNow();
             try
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (DbUpdateException)
+            {
+                return new OrderResult(OrderCode.Conflict, null);
+            }
+
+            // Claim the order with a conditional UPDATE: of several requests (or server instances) racing for one
+            // order, exactly one finds it still open; the others change nothing and roll back their certificate.
+            DateTimeOffset now = time.GetUtcNow();
+            long orderId = order.Id;
+            int claimed = await db.EnrollmentOrders
+                .Where(o => o.Id == orderId && (o.State == OrderState.Open || o.State == OrderState.Reopened) && o.CertificateSerial == replaced)
+                .ExecuteUpdateAsync(
+                    u => u.SetProperty(o => o.State, OrderState.Issued)
+                        .SetProperty(o => o.CsrFingerprint, csrFingerprint)
+                        .SetProperty(o => o.CertificateSerial, certificate.Serial)
+                        .SetProperty(o => o.IssuedAt, now),
+                    cancellationToken).ConfigureAwait(false);
+            if (claimed != 1)
             {
                 return new OrderResult(OrderCode.Conflict, null);
             }
