@@ -26,7 +26,7 @@ internal static class ServerConnection
         {
             var roots = new X509Certificate2Collection();
             roots.ImportFromPemFile(caFile);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, sent, errors) =>
             {
                 if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
                 {
@@ -37,6 +37,14 @@ internal static class ServerConnection
                 chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                 chain.ChainPolicy.CustomTrustStore.AddRange(roots);
                 chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                if (sent is not null)
+                {
+                    foreach (X509ChainElement element in sent.ChainElements)
+                    {
+                        chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+                    }
+                }
+
                 return chain.Build(new X509Certificate2(certificate));
             };
         }

@@ -63,8 +63,11 @@ public static class KagiServerHost
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
-            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate =
-                TlsCertificate.Create(ca, options.PublicOrigin, options.TlsCertificatePath, options.TlsCertificatePassword, time.GetUtcNow()));
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = TlsCertificate.Create(ca, options.PublicOrigin, options.TlsCertificatePath, options.TlsCertificatePassword, time.GetUtcNow());
+                https.ServerCertificateChain = [ca.Issuing.Certificate]; // clients that trust only the root can build the path
+            });
         });
 
         WebApplication app = builder.Build();

@@ -1,3 +1,4 @@
+using Kagi.Testing;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 

@@ -1,3 +1,4 @@
+using Kagi.Testing;
 using System.Text.Json;
 
 namespace Kagi.Tokens.Tests.Cli;

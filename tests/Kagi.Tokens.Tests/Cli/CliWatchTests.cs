@@ -1,3 +1,4 @@
+using Kagi.Testing;
 using System.Diagnostics;
 using System.Text.Json;
 

@@ -1,3 +1,4 @@
+using Kagi.Testing;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Kagi.Testing;
 
-namespace Kagi.Tokens.Tests.Cli;
+namespace Kagi.Testing;
 
 /// <summary>The result of one kagi run.</summary>
 public sealed record KagiRun(int ExitCode, string Stdout, string Stderr)
@@ -25,6 +24,9 @@ public sealed class KagiRunner : IDisposable
     public string Module { get; set; } = SoftHsm.ModulePath;
 
     public static string KagiDll => Path.Combine(AppContext.BaseDirectory, "kagi.dll");
+
+    /// <summary>Extra environment variables for every run (e.g. KAGI_API_KEY).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
     public KagiRun Run(string? stdin, params string[] args) => Run(stdin, TimeSpan.FromSeconds(60), args);
 
@@ -66,6 +68,11 @@ public sealed class KagiRunner : IDisposable
         start.Environment["KAGI_PKCS11_MODULE"] = Module;
         start.Environment["KAGI_CONFIG"] = Path.Combine(Hsm.Root, "no-config.json");
         start.Environment.Remove("KAGI_TOKEN");
+        foreach (var (key, value) in Environment)
+        {
+            start.Environment[key] = value;
+        }
+
         start.Environment.Remove("KAGI_LANG");
         return start;
     }

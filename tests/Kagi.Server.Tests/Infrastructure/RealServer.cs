@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using Kagi.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Kagi.Server.Tests.Infrastructure;
+
+/// <summary>The server on real Kestrel with HTTPS on 127.0.0.1 and a free port, for clients in other processes.</summary>
+public sealed class RealServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RealServer(WebApplication app, string url, string dataDirectory)
+    {
+        _app = app;
+        Url = url;
+        DataDirectory = dataDirectory;
+    }
+
+    public string Url { get; }
+
+    public string DataDirectory { get; }
+
+    public string RootPemPath => Path.Combine(DataDirectory, "ca", "root.pem");
+
+    public string OperatorApiKey => File.ReadAllText(Path.Combine(DataDirectory, "operator-api-key.txt")).Trim();
+
+    public string MailDirectory => Path.Combine(DataDirectory, "mail");
+
+    public static async Task<RealServer> StartAsync(ServerDatabase database)
+    {
+        string data = Directory.CreateTempSubdirectory("kagi-real-server-").FullName;
+        WebApplication app = KagiServerHost.Build(
+        [
+            "--urls", "https://127.0.0.1:0",
+            $"--Kagi:DataDirectory={data}",
+            $"--Kagi:DatabaseProvider={database.Provider}",
+            $"--Kagi:ConnectionString={database.ConnectionString}",
+            $"--Kagi:SecretKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
+            "--Kagi:PublicOrigin=https://127.0.0.1",
+            "--Kagi:StoragePin:Iterations=1000",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new RealServer(app, url, data);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
