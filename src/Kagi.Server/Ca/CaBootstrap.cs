@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Kagi.Ca.Authorities;
 using Kagi.Ca.Keys;
+using Kagi.Tokens.Tokens;
 using Kagi.Server.Options;
 
 namespace Kagi.Server.Ca;
@@ -17,6 +18,55 @@ public static class CaBootstrap
     private const string RootKey = "root.key.pem";
     private const string IssuingCertificate = "issuing.pem";
     private const string IssuingKey = "issuing.key.pem";
+
+    /// <summary>CKA_ID of the root CA key on a token.</summary>
+    public static readonly byte[] RootKeyId = "kagi-root-ca"u8.ToArray();
+
+    /// <summary>CKA_ID of the issuing CA key on a token.</summary>
+    public static readonly byte[] IssuingKeyId = "kagi-issuing-ca"u8.ToArray();
+
+    /// <summary>
+    /// Loads or creates the CA with its keys on a PKCS#11 token: keys are generated on the token on first start and
+    /// found again by CKA_ID afterwards; certificates are kept in <paramref name="directory"/>. The returned
+    /// <see cref="TokenCaSession"/> keeps the logged-in session open for the server's lifetime.
+    /// </summary>
+    /// <exception cref="Kagi.Tokens.KagiException">The module or token cannot be used.</exception>
+    /// <exception cref="InvalidOperationException">The token PIN is wrong or missing.</exception>
+    public static (X509Certificate2 Root, CertificateAuthority Issuing, TokenCaSession Session) LoadOrCreateOnToken(string directory, CaOptions options, TimeProvider time)
+    {
+        Directory.CreateDirectory(directory);
+        using FileStream lockFile = AcquireLock(Path.Combine(directory, ".lock"));
+        TokenCaSession session = TokenCaSession.Open(options);
+        try
+        {
+            CaKeyType type = Enum.Parse<CaKeyType>(options.KeyType, ignoreCase: true);
+            string rootPath = Path.Combine(directory, RootCertificate);
+            string issuingPath = Path.Combine(directory, IssuingCertificate);
+            if (!File.Exists(issuingPath))
+            {
+                DateTimeOffset now = time.GetUtcNow();
+                using CertificateAuthority root = CertificateAuthority.CreateRoot(
+                    TokenCaKey.Generate(session.Session.Session, type, "Kagi root CA", RootKeyId),
+                    new AuthorityProfile(new X500DistinguishedName(options.RootName), TimeSpan.FromDays(365.25 * options.RootValidityYears), 1), now);
+                using CertificateAuthority created = CertificateAuthority.CreateIssuing(
+                    root, TokenCaKey.Generate(session.Session.Session, type, "Kagi issuing CA", IssuingKeyId),
+                    new AuthorityProfile(new X500DistinguishedName(options.IssuingName), TimeSpan.FromDays(365.25 * options.IssuingValidityYears), 0), now);
+                File.WriteAllText(rootPath, root.ExportCertificatePem());
+                File.WriteAllText(issuingPath + ".tmp", created.ExportCertificatePem());
+                File.Move(issuingPath + ".tmp", issuingPath, overwrite: true);
+            }
+
+            X509Certificate2 rootCertificate = X509Certificate2.CreateFromPem(File.ReadAllText(rootPath));
+            CertificateAuthority issuing = CertificateAuthority.FromCertificate(
+                X509Certificate2.CreateFromPem(File.ReadAllText(issuingPath)), TokenCaKey.Open(session.Session.Session, IssuingKeyId));
+            return (rootCertificate, issuing, session);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Loads or creates the CA in <paramref name="directory"/>.</summary>
     /// <returns>The root certificate and the active issuing CA.</returns>

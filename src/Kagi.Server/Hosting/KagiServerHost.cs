@@ -35,8 +35,18 @@ public static class KagiServerHost
         var secrets = new SecretProtector(secret);
         TimeProvider time = TimeProvider.System;
         string caDirectory = Path.Combine(data, "ca");
-        var (root, issuing) = CaBootstrap.LoadOrCreate(caDirectory, options.Ca, options.Ca.KeyPassword ?? CaBootstrap.DerivePassword(secret), time);
-        var ca = new CaService(root, issuing, options);
+        CaService ca;
+        if (string.IsNullOrWhiteSpace(options.Ca.Pkcs11Module))
+        {
+            var (root, issuing) = CaBootstrap.LoadOrCreate(caDirectory, options.Ca, options.Ca.KeyPassword ?? CaBootstrap.DerivePassword(secret), time);
+            ca = new CaService(root, issuing, options);
+        }
+        else
+        {
+            var (root, issuing, session) = CaBootstrap.LoadOrCreateOnToken(caDirectory, options.Ca, time);
+            ca = new CaService(root, issuing, options);
+            builder.Services.AddSingleton(session); // disposed (logout) with the host
+        }
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(secrets);

@@ -65,6 +65,18 @@ public sealed class CaOptions
     /// <summary>Subject of the issuing CA created on first start.</summary>
     public string IssuingName { get; set; } = "CN=Kagi Development Issuing CA, O=Kagi, C=JP";
 
+    /// <summary>
+    /// PKCS#11 module holding the CA keys (an HSM or a token). When set, the root and issuing CA keys are generated
+    /// on (or reopened from) the token <see cref="TokenSerial"/> and never exist as files.
+    /// </summary>
+    public string? Pkcs11Module { get; set; }
+
+    /// <summary>Serial of the token holding the CA keys (required with <see cref="Pkcs11Module"/> when several are present).</summary>
+    public string? TokenSerial { get; set; }
+
+    /// <summary>User PIN of that token (give it through the environment: KAGI__CA__TOKENPIN).</summary>
+    public string? TokenPin { get; set; }
+
     /// <summary>Password of the CA key files; when empty, derived from the server secret.</summary>
     public string? KeyPassword { get; set; }
 
