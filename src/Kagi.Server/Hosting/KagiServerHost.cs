@@ -89,6 +89,12 @@ public static class KagiServerHost
                 .GetAwaiter().GetResult();
         }
 
+        if (app.Logger.IsEnabled(LogLevel.Information))
+        {
+            app.Logger.LogInformation(
+                "Kagi server: data in {Data}, database {Provider}, issuing CA {Issuer}; operator API key file {KeyFile}; CA root at /pki/root.pem",
+                data, options.DatabaseProvider, ca.Issuing.Certificate.Subject, Path.Combine(data, "operator-api-key.txt"));
+        }
         app.UseKagiProblems();
         app.UseStatusCodePages();
         app.UseRateLimiter();
