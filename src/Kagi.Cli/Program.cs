@@ -19,6 +19,7 @@ root.Subcommands.Add(CertificateCommands.CreateCert());
 root.Subcommands.Add(PinCommands.CreateLogin());
 root.Subcommands.Add(PinCommands.CreatePin());
 root.Subcommands.Add(WatchCommand.Create());
+root.Subcommands.Add(EnrollCommand.Create());
 root.Subcommands.Add(AdminCommands.Create());
 root.Subcommands.Add(DemoCommand.Create());
 

@@ -12,6 +12,13 @@ namespace Kagi.Cli.Infrastructure;
 /// </summary>
 internal static class ServerConnection
 {
+    /// <summary>The origin (scheme://host[:port]) of the configured server, as bound into token authentication.</summary>
+    public static string Origin(string? server)
+    {
+        server ??= Environment.GetEnvironmentVariable("KAGI_SERVER");
+        return Uri.TryCreate(server, UriKind.Absolute, out Uri? uri) ? uri.GetLeftPart(UriPartial.Authority) : string.Empty;
+    }
+
     public static KagiApiClient Create(string? server, string? caFile, string? apiKey = null)
     {
         server ??= Environment.GetEnvironmentVariable("KAGI_SERVER");

@@ -32,20 +32,28 @@ public sealed class RealServer : IAsyncDisposable
     public static async Task<RealServer> StartAsync(ServerDatabase database)
     {
         string data = Directory.CreateTempSubdirectory("kagi-real-server-").FullName;
+        int port = FreePort();
         WebApplication app = KagiServerHost.Build(
         [
-            "--urls", "https://127.0.0.1:0",
+            "--urls", $"https://127.0.0.1:{port}",
             $"--Kagi:DataDirectory={data}",
             $"--Kagi:DatabaseProvider={database.Provider}",
             $"--Kagi:ConnectionString={database.ConnectionString}",
             $"--Kagi:SecretKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
-            "--Kagi:PublicOrigin=https://127.0.0.1",
+            $"--Kagi:PublicOrigin=https://127.0.0.1:{port}",
             "--Kagi:StoragePin:Iterations=1000",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
         string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new RealServer(app, url, data);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,43 @@
+namespace Kagi.Enrollment;
+
+/// <summary>Why certificate storage stopped. Front ends show a localized message for each code.</summary>
+public enum EnrollmentFailure
+{
+    /// <summary>The server does not know the token.</summary>
+    UnknownToken,
+
+    /// <summary>The CA has not distributed the token (no distribution key registered).</summary>
+    TokenNotDistributed,
+
+    /// <summary>The token could not prove it is the distributed token (no or wrong distribution key).</summary>
+    TokenAuthenticationFailed,
+
+    /// <summary>The token is not assigned to a user.</summary>
+    NoAssignment,
+
+    /// <summary>A certificate is already stored on this token.</summary>
+    AlreadyStored,
+
+    /// <summary>The storage PIN is locked after too many wrong attempts.</summary>
+    StoragePinLocked,
+
+    /// <summary>The storage PIN has expired.</summary>
+    StoragePinExpired,
+
+    /// <summary>Neither the transport PIN nor the new user PIN opens the token.</summary>
+    TokenPinRejected,
+
+    /// <summary>The server refused for another reason (see the code in the message).</summary>
+    ServerRefused,
+}
+
+/// <summary>Certificate storage stopped with <see cref="Failure"/>; <see cref="ServerCode"/> has the server's code when it came from the server.</summary>
+public sealed class EnrollmentException(EnrollmentFailure failure, string? serverCode = null, Exception? inner = null)
+    : Exception($"{failure}{(serverCode is null ? string.Empty : " (" + serverCode + ")")}", inner)
+{
+    /// <summary>The failure.</summary>
+    public EnrollmentFailure Failure { get; } = failure;
+
+    /// <summary>The server's error code, if any.</summary>
+    public string? ServerCode { get; } = serverCode;
+}
