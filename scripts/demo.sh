@@ -1,40 +1,66 @@
 #!/usr/bin/env bash
-# The quick-start demo: a SoftHSM2 token in .kagi-demo/ gets a key pair generated on the token and a demo
-# certificate, then `kagi tokens` and `kagi certs` show them. Safe to run again (it starts over).
+# The quick-start demo, the whole story on embedded defaults:
+#   a Kagi server (SQLite, development CA) starts; an operator registers a user, distributes a SoftHSM2 token,
+#   assigns it and sends the storage PIN (to the development mail folder); `kagi enroll` runs unattended with that
+#   PIN; `kagi certs` shows the certificate on the token, which the server lists as active.
+# Everything lives in .kagi-demo/; running again starts over.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$PWD"
 
 scripts/setup-system.sh >/dev/null
 
-demo="$PWD/.kagi-demo"
+demo="$root/.kagi-demo"
 rm -rf "$demo"
 mkdir -p "$demo/tokens"
 printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$demo/tokens" > "$demo/softhsm2.conf"
 export SOFTHSM2_CONF="$demo/softhsm2.conf"
 export KAGI_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
+port="${KAGI_DEMO_PORT:-18443}"
+export KAGI_SERVER="https://127.0.0.1:$port" KAGI_SERVER_CA="$demo/server/ca/root.pem"
 
-# Demo PINs only: the SO PIN is random and discarded; the user PIN is printed so you can try `kagi login`.
-KAGI_DEMO_SO_PIN="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c 16)"
-KAGI_DEMO_USER_PIN="k4g1demo"
-export KAGI_DEMO_SO_PIN KAGI_DEMO_USER_PIN
-pkcs11-tool --module "$KAGI_PKCS11_MODULE" --init-token --slot-index 0 --label "Kagi Demo Token" \
-    --so-pin env:KAGI_DEMO_SO_PIN >/dev/null
-pkcs11-tool --module "$KAGI_PKCS11_MODULE" --token-label "Kagi Demo Token" --login --login-type so \
-    --so-pin env:KAGI_DEMO_SO_PIN --init-pin --pin env:KAGI_DEMO_USER_PIN >/dev/null
-unset KAGI_DEMO_SO_PIN
+echo "== Starting the Kagi server on $KAGI_SERVER (data in .kagi-demo/server)"
+scripts/kagi >/dev/null 2>&1 --help || true   # build the CLI while the server builds below
+KAGI_DATA="$demo/server" KAGI_URLS="$KAGI_SERVER" scripts/kagi-server --Kagi:Mail:Language=en \
+    --Logging:LogLevel:Default=Warning > "$demo/server.log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+    if [[ -f "$KAGI_SERVER_CA" ]] && curl -sf --cacert "$KAGI_SERVER_CA" "$KAGI_SERVER/health" >/dev/null; then break; fi
+    kill -0 "$server_pid" 2>/dev/null || { cat "$demo/server.log"; exit 1; }
+    sleep 0.5
+done
+KAGI_API_KEY="$(cat "$demo/server/operator-api-key.txt")"
+export KAGI_API_KEY
 
-printf '%s\n' "$KAGI_DEMO_USER_PIN" | scripts/kagi demo setup --pin-stdin
-echo
-echo "\$ kagi tokens"
-scripts/kagi tokens
+echo "== Operator: register the user, distribute and assign the token, send the storage PIN"
+scripts/kagi admin user add --employee-id E0001 --name "Taro Yamada" --kanji-name "山田 太郎" --email taro@example.jp >/dev/null
+serial="$(scripts/kagi admin token distribute --label "Kagi Demo Token" | sed -n 's/.*"serial": "\([^"]*\)".*/\1/p')"
+scripts/kagi admin token assign "$serial" --employee-id E0001 >/dev/null
+scripts/kagi admin token storage-pin "$serial" >/dev/null
+mail="$(ls -t "$demo/server/mail"/*.eml | head -n 1)"
+# The body is quoted-printable: undo soft line breaks, then read the PIN line.
+storage_pin="$(tr -d '\r' < "$mail" | sed -e ':a' -e '/=$/{N;s/=\n//;ba' -e '}' | sed -n 's/.*Storage PIN: \([A-Za-z0-9]*\).*/\1/p' | head -n 1)"
+echo "   token $serial assigned to Taro Yamada; storage PIN mailed to $(basename "$mail")"
+unset KAGI_API_KEY
+
+user_pin="k4g1demo"
+echo "== User: kagi enroll (unattended: storage PIN, new user PIN, confirmation on standard input)"
+printf '%s\n%s\n%s\n' "$storage_pin" "$user_pin" "$user_pin" | scripts/kagi enroll --pins-stdin --yes
+
 echo
 echo "\$ kagi certs"
 scripts/kagi certs
+echo
+echo "\$ kagi admin token list"
+KAGI_API_KEY="$(cat "$demo/server/operator-api-key.txt")" scripts/kagi admin token list
 
 cat > "$demo/env" <<ENV
 export SOFTHSM2_CONF="$demo/softhsm2.conf"
 export KAGI_PKCS11_MODULE=$KAGI_PKCS11_MODULE
+export KAGI_SERVER=$KAGI_SERVER KAGI_SERVER_CA=$KAGI_SERVER_CA
 ENV
 echo
-echo "Demo token ready (user PIN: $KAGI_DEMO_USER_PIN). Try it:"
-echo "  source .kagi-demo/env && scripts/kagi login && scripts/kagi cert show FC... && scripts/kagi pin change"
+echo "Done: the certificate is on the demo token (user PIN: $user_pin) and the server lists the token as active."
+echo "Try: source .kagi-demo/env && scripts/kagi login && scripts/kagi cert show FC... && scripts/kagi pin change"
+echo "Restart the demo server with: KAGI_DATA=.kagi-demo/server KAGI_URLS=$KAGI_SERVER scripts/kagi-server"

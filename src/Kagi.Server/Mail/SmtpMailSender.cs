@@ -21,6 +21,9 @@ public sealed class SmtpMailSender(MailOptions options, string pickupDirectory) 
             BodyEncoding = Encoding.UTF8,
             HeadersEncoding = Encoding.UTF8,
             IsBodyHtml = false,
+
+            // Quoted-printable keeps the ASCII parts (such as the PIN line) readable in the raw message.
+            BodyTransferEncoding = System.Net.Mime.TransferEncoding.QuotedPrintable,
         };
 
         using var client = new SmtpClient();

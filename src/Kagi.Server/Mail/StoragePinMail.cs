@@ -21,6 +21,6 @@ public static class StoragePinMail
             expiresAt.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd HH:mm 'JST'", CultureInfo.InvariantCulture),
             maxAttempts,
             operatorContact);
-        return new OutgoingMail(email, subject, body);
+        return new OutgoingMail(email, subject, body.ReplaceLineEndings("\r\n"));
     }
 }
