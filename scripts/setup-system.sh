@@ -17,6 +17,8 @@
 #   libp11-kit-dev            <p11-kit/pkcs11.h> for the native benchmark (bench/native)
 #   gcc, libc6-dev            to build bench/native
 #   openssl, curl             certificate tooling / downloads in tests
+#   postgresql                the server's tests run on PostgreSQL too (scripts/postgres-setup.sh)
+#   python3-aiosmtpd          a real SMTP server for the mail tests
 set -euo pipefail
 
 readonly PACKAGES=(
@@ -29,6 +31,8 @@ readonly PACKAGES=(
     libc6-dev
     openssl
     curl
+    postgresql
+    python3-aiosmtpd
 )
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

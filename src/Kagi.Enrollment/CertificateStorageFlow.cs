@@ -202,7 +202,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             "token-authentication-failed" => EnrollmentFailure.TokenAuthenticationFailed,
             "no-assignment" => EnrollmentFailure.NoAssignment,
             "certificate-already-stored" => EnrollmentFailure.AlreadyStored,
-            "storage-pin-locked" => EnrollmentFailure.StoragePinLocked,
+            "storage-pin-locked" or "storage-pin-used" or "storage-pin-not-issued" => EnrollmentFailure.StoragePinLocked,
             "storage-pin-expired" => EnrollmentFailure.StoragePinExpired,
             _ => EnrollmentFailure.ServerRefused,
         },

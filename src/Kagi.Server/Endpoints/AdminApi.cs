@@ -24,7 +24,18 @@ public static class AdminApi
     /// <summary>Maps /api/v1/admin/*, every endpoint behind an operator API key.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder api = app.MapGroup("/api/v1/admin").WithTags("Operator").AddEndpointFilter(ApiKeyAuthentication.Filter);
+        // The API key is checked before anything else, the body included: an endpoint filter would only run after
+        // the body was read and bound, so a client without a key would learn about malformed bodies (400) first.
+        RouteGroupBuilder api = app.MapGroup("/api/v1/admin").WithTags("Operator");
+        api.LimitRequestBody(Hosting.KagiServerHost.MaxRequestBodyBytes);
+        ((IEndpointConventionBuilder)api).Add(endpoint =>
+        {
+            RequestDelegate? inner = endpoint.RequestDelegate;
+            if (inner is not null)
+            {
+                endpoint.RequestDelegate = http => AuthenticateFirstAsync(http, inner);
+            }
+        });
         api.MapPost("/users", CreateUser);
         api.MapPost("/users/import", ImportUsers);
         api.MapPost("/tokens", CreateToken);
@@ -40,10 +51,30 @@ public static class AdminApi
         return app;
     }
 
+    private static async Task AuthenticateFirstAsync(HttpContext http, RequestDelegate inner)
+    {
+        object? refused = await ApiKeyAuthentication.Filter(new DefaultEndpointFilterInvocationContext(http), async _ =>
+        {
+            await inner(http).ConfigureAwait(false);
+            return null;
+        }).ConfigureAwait(false);
+        if (refused is IResult result)
+        {
+            await result.ExecuteAsync(http).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Registers a user.</summary>
     public static async Task<Results<Created<UserDto>, ProblemHttpResult>> CreateUser(UserDto user, HttpContext http, InventoryService inventory, CancellationToken ct)
     {
-        RegistrationResult result = await inventory.RegisterUserAsync(new NewUser(user?.RomanizedName, user?.KanjiName, user?.Email, user?.Organization, user?.EmployeeId), ApiKeyAuthentication.Actor(http), ct);
+        var input = new NewUser(user?.RomanizedName, user?.KanjiName, user?.Email, user?.Organization, user?.EmployeeId);
+        List<InputError> invalid = Check(input);
+        if (invalid.Count > 0)
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "The user is invalid.", Errors(invalid));
+        }
+
+        RegistrationResult result = await inventory.RegisterUserAsync(input, ApiKeyAuthentication.Actor(http), ct);
         return result.Code switch
         {
             RegistrationCode.Registered => TypedResults.Created($"/api/v1/admin/users/{Uri.EscapeDataString(user!.EmployeeId)}", user),
@@ -55,7 +86,14 @@ public static class AdminApi
     /// <summary>Registers a token.</summary>
     public static async Task<Results<Created<TokenDto>, ProblemHttpResult>> CreateToken(TokenDto token, HttpContext http, InventoryService inventory, CancellationToken ct)
     {
-        RegistrationResult result = await inventory.RegisterTokenAsync(new NewToken(token?.Serial, token?.Manufacturer, token?.Model), ApiKeyAuthentication.Actor(http), ct);
+        var input = new NewToken(token?.Serial, token?.Manufacturer, token?.Model);
+        List<InputError> invalid = Check(input);
+        if (invalid.Count > 0)
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "The token is invalid.", Errors(invalid));
+        }
+
+        RegistrationResult result = await inventory.RegisterTokenAsync(input, ApiKeyAuthentication.Actor(http), ct);
         return result.Code switch
         {
             RegistrationCode.Registered => TypedResults.Created($"/api/v1/admin/tokens/{Uri.EscapeDataString(token!.Serial)}", token with { State = "inStock", Distributed = false }),
@@ -71,26 +109,104 @@ public static class AdminApi
 
     /// <summary>Imports users from CSV (UTF-8 or Shift_JIS): all rows or none.</summary>
     public static Task<Results<Ok<ImportResultDto>, ProblemHttpResult>> ImportUsers(HttpContext http, InventoryService inventory, CancellationToken ct) =>
-        Import(http, s => inventory.ImportUsersAsync(s, ApiKeyAuthentication.Actor(http), ct));
+        Import(http, UserColumnRules, s => inventory.ImportUsersAsync(s, ApiKeyAuthentication.Actor(http), ct));
 
     /// <summary>Imports tokens from CSV (UTF-8 or Shift_JIS): all rows or none.</summary>
     public static Task<Results<Ok<ImportResultDto>, ProblemHttpResult>> ImportTokens(HttpContext http, InventoryService inventory, CancellationToken ct) =>
-        Import(http, s => inventory.ImportTokensAsync(s, ApiKeyAuthentication.Actor(http), ct));
+        Import(http, TokenColumnRules, s => inventory.ImportTokensAsync(s, ApiKeyAuthentication.Actor(http), ct));
 
-    private static async Task<Results<Ok<ImportResultDto>, ProblemHttpResult>> Import(HttpContext http, Func<Stream, Task<ImportResult>> import)
+    private static async Task<Results<Ok<ImportResultDto>, ProblemHttpResult>> Import(
+        HttpContext http, IReadOnlyDictionary<string, Func<string, bool>> rules, Func<Stream, Task<ImportResult>> import)
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        ImportErrorDto[] strict = StrictCsvErrors(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), rules);
+        if (strict.Length > 0)
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ImportFailed, "Nothing was imported; see errors.", new Dictionary<string, object?> { ["errors"] = strict });
+        }
+
         buffer.Position = 0;
         ImportResult result = await import(buffer);
-        var dto = new ImportResultDto(result.Imported, result.Errors.Select(e => new ImportErrorDto(e.Row, e.Column, Camel(e.Code))).ToArray());
+        var dto = new ImportResultDto(result.Imported, result.Errors.Select(e => new ImportErrorDto(e.Row, Echo(e.Column), Camel(e.Code))).ToArray());
         return result.Errors.Count == 0 ? TypedResults.Ok(dto) : ApiProblem.BadRequest(ErrorCodes.ImportFailed, "Nothing was imported; see errors.", new Dictionary<string, object?> { ["errors"] = dto.Errors });
     }
+
+    // Column rules of the API on top of the registry's: the registry reports empty, overlong and control-character
+    // values itself (longer values are left to it), these add the alphabets of Input.
+    private static readonly Dictionary<string, Func<string, bool>> UserColumnRules = new(StringComparer.Ordinal)
+    {
+        [Fields.RomanizedName] = v => v.Length > Input.MaxName || Input.IsPersonName(v),
+        [Fields.KanjiName] = v => v.Length > Input.MaxName || Input.IsPersonName(v),
+        [Fields.Email] = v => v.Length > 254 || Input.IsPlainText(v, 254),
+        [Fields.Organization] = v => v.Length > Input.MaxName || Input.IsPlainText(v),
+        [Fields.EmployeeId] = v => v.Length > Input.MaxIdentifier || Input.IsIdentifier(v),
+    };
+
+    private static readonly Dictionary<string, Func<string, bool>> TokenColumnRules = new(StringComparer.Ordinal)
+    {
+        [Fields.Serial] = v => v.Length > Input.MaxIdentifier || Input.IsIdentifier(v),
+        [Fields.Manufacturer] = v => v.Length > Input.MaxIdentifier || Input.IsPlainText(v, Input.MaxIdentifier),
+        [Fields.Model] = v => v.Length > Input.MaxIdentifier || Input.IsPlainText(v, Input.MaxIdentifier),
+    };
+
+    /// <summary>
+    /// Values of a CSV file outside the API's alphabets (<see cref="Input"/>), per row and column as the registry
+    /// reports them. When there are any, the file is refused with these alone: the registry's own checks (required,
+    /// length, duplicates) run on the next upload. A file the registry cannot read as a table yields none here: the
+    /// registry reports why. (Once the registry's validation has these alphabets, this pre-check can go.)
+    /// </summary>
+    private static ImportErrorDto[] StrictCsvErrors(ReadOnlySpan<byte> bytes, IReadOnlyDictionary<string, Func<string, bool>> rules)
+    {
+        if (CsvDecoder.Decode(bytes, out string? text) == CsvEncoding.Unknown || text is null)
+        {
+            return [];
+        }
+
+        IReadOnlyList<CsvRecord> records = CsvParser.Parse(text, out int unterminated);
+        if (unterminated > 0 || records.Count == 0 || records[0].IsBlank)
+        {
+            return [];
+        }
+
+        CsvRecord header = records[0];
+        var columns = header.Fields.Select((name, index) => (Name: name.Trim().ToLowerInvariant(), Index: index)).Where(c => rules.ContainsKey(c.Name)).ToArray();
+        var errors = new List<ImportErrorDto>();
+        foreach (CsvRecord row in records.Skip(1).Where(r => !r.IsBlank && r.Fields.Count == header.Fields.Count))
+        {
+            foreach (var (name, index) in columns)
+            {
+                string value = row.Fields[index].Trim();
+                if (value.Length > 0 && !rules[name](value))
+                {
+                    errors.Add(new ImportErrorDto(row.Row, name, Camel(InputErrorCode.InvalidCharacters)));
+                }
+            }
+        }
+
+        return [.. errors];
+    }
+
+    // A column name from the file is echoed in errors: at most 64 characters, without control characters.
+    private static string? Echo(string? column) =>
+        column is null ? null : new string(column.Where(c => !char.IsControl(c)).Take(Input.MaxIdentifier).ToArray());
 
     /// <summary>Assigns a token to a user and opens the enrollment order.</summary>
     public static async Task<Results<Ok<AssignmentDto>, ProblemHttpResult>> Assign(string serial, AssignRequest request, HttpContext http, InventoryService inventory, KagiDbContext db, CancellationToken ct)
     {
-        AssignmentResult result = await inventory.AssignAsync(serial, request?.EmployeeId ?? string.Empty, ApiKeyAuthentication.Actor(http), ct);
+        if (!Input.IsSerial(serial))
+        {
+            return BadSerial();
+        }
+
+        string? employeeId = request?.EmployeeId?.Trim();
+        if (!Input.IsIdentifier(employeeId))
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "employeeId must be an employee ID (1-64 letters, digits, '.', '_', '-').",
+                Errors([new InputError(Fields.EmployeeId, string.IsNullOrEmpty(employeeId) ? InputErrorCode.Required : InputErrorCode.InvalidCharacters)]));
+        }
+
+        AssignmentResult result = await inventory.AssignAsync(serial, employeeId!, ApiKeyAuthentication.Actor(http), ct);
         return result.Code switch
         {
             AssignmentCode.Assigned => TypedResults.Ok((await Assignments(db, result.AssignmentId, ct)).Single()),
@@ -104,16 +220,31 @@ public static class AdminApi
     public static async Task<Results<Ok<TokenDto>, ProblemHttpResult>> RegisterDistribution(
         string serial, DistributionRequest request, HttpContext http, InventoryService inventory, SecretProtector secrets, KagiDbContext db, CancellationToken ct)
     {
-        if (!Input.IsSerial(serial) || request is null || !Input.TryBase64(request.DistributionPublicKey, 4096, out byte[] publicKey)
-            || string.IsNullOrEmpty(request.SoPin) || string.IsNullOrEmpty(request.TransportPin) || request.SoPin.Length > 64 || request.TransportPin.Length > 64)
+        if (!Input.IsSerial(serial))
         {
-            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "distributionPublicKey (base64 SPKI), soPin and transportPin are required.");
+            return BadSerial();
+        }
+
+        // Everything is checked before anything is written: an unknown token is registered first, and a refused
+        // key after that would leave the registration behind.
+        if (request is null || !Input.TryBase64(request.DistributionPublicKey, 4096, out byte[] publicKey) || !Input.IsDistributionKey(publicKey)
+            || !Input.IsPin(request.SoPin) || !Input.IsPin(request.TransportPin))
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed,
+                "distributionPublicKey (base64 SubjectPublicKeyInfo of an EC P-256/P-384/P-521 or RSA 2048+ key), soPin and transportPin (1-64 printable ASCII characters) are required.");
         }
 
         AuditActor actor = ApiKeyAuthentication.Actor(http);
         if (!await db.Tokens.AnyAsync(t => t.Serial == serial, ct))
         {
-            RegistrationResult registered = await inventory.RegisterTokenAsync(new NewToken(serial, request.Manufacturer, request.Model), actor, ct);
+            var token = new NewToken(serial, request.Manufacturer, request.Model);
+            List<InputError> invalid = Check(token);
+            if (invalid.Count > 0)
+            {
+                return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "The token could not be registered.", Errors(invalid));
+            }
+
+            RegistrationResult registered = await inventory.RegisterTokenAsync(token, actor, ct);
             if (registered.Code != RegistrationCode.Registered)
             {
                 return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "The token could not be registered.", Errors(registered.Errors));
@@ -136,6 +267,11 @@ public static class AdminApi
     public static async Task<Results<Ok<StoragePinIssuedDto>, ProblemHttpResult>> IssueStoragePin(
         string serial, HttpContext http, StoragePinService pins, KagiDbContext db, IMailSender mail, KagiServerOptions options, CancellationToken ct)
     {
+        if (!Input.IsSerial(serial))
+        {
+            return BadSerial();
+        }
+
         var open = await (from t in db.Tokens.AsNoTracking()
                           join a in db.Assignments.AsNoTracking() on t.Id equals a.TokenId
                           join u in db.Users.AsNoTracking() on a.UserId equals u.Id
@@ -143,7 +279,9 @@ public static class AdminApi
                           select new { a.Id, u.Email, u.RomanizedName }).FirstOrDefaultAsync(ct);
         if (open is null)
         {
-            return ApiProblem.NotFound(ErrorCodes.NoAssignment, "The token has no open assignment.");
+            return await db.Tokens.AnyAsync(t => t.Serial == serial, ct)
+                ? ApiProblem.NotFound(ErrorCodes.NoAssignment, "The token has no open assignment.")
+                : ApiProblem.NotFound(ErrorCodes.UnknownToken, "No token with this serial number is registered.");
         }
 
         StoragePinIssue issued = await pins.IssueAsync(open.Id, ApiKeyAuthentication.Actor(http), ct);
@@ -159,7 +297,12 @@ public static class AdminApi
     /// <summary>Moves a token to another state (only allowed transitions happen).</summary>
     public static async Task<Results<Ok<TokenDto>, ProblemHttpResult>> ChangeState(string serial, TokenStateRequest request, HttpContext http, TokenStateMachine machine, KagiDbContext db, CancellationToken ct)
     {
-        if (!Enum.TryParse(request?.State, ignoreCase: true, out TokenState target) || !Enum.IsDefined(target))
+        if (!Input.IsSerial(serial))
+        {
+            return BadSerial();
+        }
+
+        if (!Input.TryEnumName(request?.State, out TokenState target))
         {
             return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "state must be one of inStock, assigned, active, suspended, lost, damaged, terminated.");
         }
@@ -180,7 +323,12 @@ public static class AdminApi
     /// <summary>Revokes a certificate and publishes a new CRL.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(string serial, RevokeRequest request, HttpContext http, CrlPublisher crls, CancellationToken ct)
     {
-        if (!Enum.TryParse(request?.Reason, ignoreCase: true, out RevocationReason reason) || !Enum.IsDefined(reason) || reason is RevocationReason.RemoveFromCrl)
+        if (serial.Replace(":", string.Empty, StringComparison.Ordinal) is not { Length: > 0 and <= 64 } hex || !hex.All(char.IsAsciiHexDigit))
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "The certificate serial number must be hexadecimal (colons allowed).");
+        }
+
+        if (!Input.TryEnumName(request?.Reason, out RevocationReason reason) || reason is RevocationReason.RemoveFromCrl)
         {
             return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "reason must be an RFC 5280 reason such as keyCompromise or cessationOfOperation.");
         }
@@ -212,6 +360,42 @@ public static class AdminApi
          where id == null || a.Id == id
          orderby a.Id, o.Id
          select new AssignmentDto(a.Id, t.Serial, u.EmployeeId, Camel(a.State), o.CertificateId, Camel(o.State), o.CertificateSerial)).ToArrayAsync(ct);
+
+    private static ProblemHttpResult BadSerial() =>
+        ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "The token serial must be 1-64 letters, digits, '.', '_' or '-'.");
+
+    /// <summary>The registry's checks of a user, plus the API's alphabets (see <see cref="Input"/>) for fields the registry accepts.</summary>
+    private static List<InputError> Check(NewUser user)
+    {
+        var errors = new List<InputError>();
+        InputValidation.Validate(user, errors);
+        Strict(errors, Fields.RomanizedName, user.RomanizedName, Input.IsPersonName);
+        Strict(errors, Fields.KanjiName, user.KanjiName, Input.IsPersonName);
+        Strict(errors, Fields.Email, user.Email, v => Input.IsPlainText(v, 254));
+        Strict(errors, Fields.Organization, user.Organization, v => Input.IsPlainText(v));
+        Strict(errors, Fields.EmployeeId, user.EmployeeId, Input.IsIdentifier);
+        return errors;
+    }
+
+    /// <summary>The registry's checks of a token, plus the API's alphabets.</summary>
+    private static List<InputError> Check(NewToken token)
+    {
+        var errors = new List<InputError>();
+        InputValidation.Validate(token, errors);
+        Strict(errors, Fields.Serial, token.Serial, Input.IsIdentifier);
+        Strict(errors, Fields.Manufacturer, token.Manufacturer, v => Input.IsPlainText(v, Input.MaxIdentifier));
+        Strict(errors, Fields.Model, token.Model, v => Input.IsPlainText(v, Input.MaxIdentifier));
+        return errors;
+    }
+
+    private static void Strict(List<InputError> errors, string field, string? value, Func<string, bool> allowed)
+    {
+        string? trimmed = value?.Trim();
+        if (!string.IsNullOrEmpty(trimmed) && errors.TrueForAll(e => e.Field != field) && !allowed(trimmed))
+        {
+            errors.Add(new InputError(field, InputErrorCode.InvalidCharacters));
+        }
+    }
 
     private static Dictionary<string, object?> Errors(IEnumerable<InputError> errors) =>
         new() { ["errors"] = errors.Select(e => new { field = e.Field, code = Camel(e.Code) }).ToArray() };

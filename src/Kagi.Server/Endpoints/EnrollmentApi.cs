@@ -25,14 +25,43 @@ public static class EnrollmentApi
     /// <summary>Maps /api/v1/enrollment/*.</summary>
     public static IEndpointRouteBuilder MapEnrollmentApi(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder api = app.MapGroup("/api/v1/enrollment").WithTags("Enrollment").RequireRateLimiting(RateLimits.Enrollment);
+        RouteGroupBuilder api = app.MapGroup("/api/v1/enrollment").WithTags("Enrollment").RequireRateLimiting(RateLimits.Enrollment)
+            .LimitRequestBody(Hosting.KagiServerHost.MaxRequestBodyBytes);
         api.MapPost("/nonce", IssueNonce);
         api.MapPost("/authenticate", Authenticate);
-        api.MapGet("/user", AssignedUser);
-        api.MapPost("/storage-pin", VerifyStoragePin);
-        api.MapPost("/certificate", RequestCertificate);
-        api.MapPost("/stored", ReportStored);
+        api.MapGet("/user", AssignedUser).Add(TicketFirst);
+        api.MapPost("/storage-pin", VerifyStoragePin).Add(TicketFirst);
+        api.MapPost("/certificate", RequestCertificate).Add(TicketFirst);
+        api.MapPost("/stored", ReportStored).Add(TicketFirst);
         return app;
+    }
+
+    /// <summary>
+    /// Refuses a request without a valid (signed, unexpired) ticket before its body is read, so a client that has
+    /// not authenticated a token always gets 401, whatever it sends. The handlers still resolve the ticket against
+    /// the token's current assignment.
+    /// </summary>
+    private static void TicketFirst(EndpointBuilder endpoint)
+    {
+        RequestDelegate? inner = endpoint.RequestDelegate;
+        if (inner is null)
+        {
+            return;
+        }
+
+        endpoint.RequestDelegate = async http =>
+        {
+            SecretProtector secrets = http.RequestServices.GetRequiredService<SecretProtector>();
+            TimeProvider time = http.RequestServices.GetRequiredService<TimeProvider>();
+            if (EnrollmentTicket.Decode(EnrollmentTicket.FromHeader(http.Request.Headers.Authorization), secrets.TicketKey, time.GetUtcNow()) is null)
+            {
+                await ApiProblem.Unauthorized(ErrorCodes.TicketInvalid, "Authenticate the token first; the enrollment ticket is missing, invalid or expired.")
+                    .ExecuteAsync(http).ConfigureAwait(false);
+                return;
+            }
+
+            await inner(http).ConfigureAwait(false);
+        };
     }
 
     /// <summary>Issues a single-use nonce for a known token.</summary>
@@ -119,30 +148,35 @@ public static class EnrollmentApi
         StoragePinRequest request, HttpContext http, SecretProtector secrets, EnrollmentService enrollment, StoragePinService pins,
         Kagi.Registry.Data.KagiDbContext db, TimeProvider time, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(request?.StoragePin) || request.StoragePin.Length > 64)
-        {
-            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "storagePin is required.");
-        }
-
+        // The ticket first: a client that has not authenticated the token learns nothing about its input.
         var (ticket, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: false);
         if (problem is not null)
         {
             return problem;
         }
 
+        if (string.IsNullOrEmpty(request?.StoragePin) || request.StoragePin.Length > 64)
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "storagePin is required (at most 64 characters).");
+        }
+
         StoragePinVerification result = await pins.VerifyAsync(ticket!.Serial, request.StoragePin, EnrollmentContext.Actor(http, ticket.Serial), ct);
         switch (result.Outcome)
         {
-            case StoragePinOutcome.Wrong:
+            case StoragePinOutcome.Wrong when result.AttemptsLeft > 0:
                 return ApiProblem.BadRequest(ErrorCodes.StoragePinWrong, "The storage PIN is wrong.", new Dictionary<string, object?> { ["attemptsLeft"] = result.AttemptsLeft });
-            case StoragePinOutcome.Locked:
-                return ApiProblem.Forbidden(ErrorCodes.StoragePinLocked, "Too many wrong storage PINs; ask the CA operator to issue a new one.");
+            case StoragePinOutcome.Wrong or StoragePinOutcome.Locked:
+                // The last wrong attempt locks the PIN: the client is told so at once, not on its next try.
+                return ApiProblem.Forbidden(ErrorCodes.StoragePinLocked, "Too many wrong storage PINs; ask the CA operator to issue a new one.",
+                    new Dictionary<string, object?> { ["attemptsLeft"] = 0 });
             case StoragePinOutcome.Expired:
                 return ApiProblem.Forbidden(ErrorCodes.StoragePinExpired, "The storage PIN has expired; ask the CA operator to issue a new one.");
+            case StoragePinOutcome.AlreadyUsed:
+                return ApiProblem.Conflict(ErrorCodes.StoragePinUsed, "This storage PIN was already used; ask the CA operator to issue a new one.");
             case StoragePinOutcome.Ok:
                 break;
             default:
-                return ApiProblem.Conflict(ErrorCodes.StoragePinLocked, "No usable storage PIN exists for this token; ask the CA operator to issue one.");
+                return ApiProblem.Conflict(ErrorCodes.StoragePinNotIssued, "No storage PIN was issued for this token; ask the CA operator to issue one.");
         }
 
         Token? token = await db.Tokens.FindAsync([status!.TokenId], ct);
@@ -158,15 +192,15 @@ public static class EnrollmentApi
     public static async Task<Results<Ok<IssuedCertificateResponse>, ProblemHttpResult>> RequestCertificate(
         CertificateSigningRequest request, HttpContext http, SecretProtector secrets, EnrollmentService enrollment, IssuancePipeline pipeline, TimeProvider time, CancellationToken ct)
     {
-        if (!Input.TryBase64(request?.Csr, 65536, out byte[] csr))
-        {
-            return ApiProblem.BadRequest(ErrorCodes.CsrMalformed, "csr must be base64 of a DER PKCS#10 request.");
-        }
-
         var (ticket, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: true);
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (!Input.TryBase64(request?.Csr, 65536, out byte[] csr))
+        {
+            return ApiProblem.BadRequest(ErrorCodes.CsrMalformed, "csr must be base64 of a DER PKCS#10 request of at most 64 KiB.");
         }
 
         return await pipeline.IssueAsync(status!, csr, EnrollmentContext.Actor(http, ticket!.Serial), ct);
@@ -182,12 +216,17 @@ public static class EnrollmentApi
             return problem;
         }
 
+        if (request?.SerialNumber is not { Length: > 0 and <= 64 } reported || !reported.All(char.IsAsciiHexDigit))
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "serialNumber must be the issued certificate's serial number in hexadecimal.");
+        }
+
         if (status!.Order!.State == OrderState.Stored)
         {
             return TypedResults.Ok(new StoredResponse("active"));
         }
 
-        if (!string.Equals(status.Order.CertificateSerial, request?.SerialNumber, StringComparison.OrdinalIgnoreCase))
+        if (status.Order.CertificateSerial is null || !string.Equals(status.Order.CertificateSerial, reported, StringComparison.OrdinalIgnoreCase))
         {
             return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "serialNumber is not the certificate issued for this order.");
         }

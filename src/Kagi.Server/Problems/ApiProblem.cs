@@ -9,7 +9,7 @@ public static class ApiProblem
     public static ProblemHttpResult Create(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {
         var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = code };
-        return TypedResults.Problem(detail: detail, statusCode: status, title: Title(code), type: $"https://kagi.dev/problems/{code}", extensions: all);
+        return TypedResults.Problem(detail: detail, statusCode: status, title: Title(code), type: TypeOf(code), extensions: all);
     }
 
     /// <summary>400 with <paramref name="code"/>.</summary>
@@ -30,5 +30,9 @@ public static class ApiProblem
     /// <summary>401 with <paramref name="code"/>.</summary>
     public static ProblemHttpResult Unauthorized(string code, string detail) => Create(StatusCodes.Status401Unauthorized, code, detail);
 
-    private static string Title(string code) => code.Replace('-', ' ');
+    /// <summary>The problem type URI of <paramref name="code"/>.</summary>
+    internal static string TypeOf(string code) => $"https://kagi.dev/problems/{code}";
+
+    /// <summary>The problem title of <paramref name="code"/>: the code in words.</summary>
+    internal static string Title(string code) => code.Replace('-', ' ');
 }

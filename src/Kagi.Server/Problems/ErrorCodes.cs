@@ -9,6 +9,8 @@ public static class ErrorCodes
     public const string MalformedRequest = "malformed-request";
     public const string ValidationFailed = "validation-failed";
     public const string BodyTooLarge = "body-too-large";
+    public const string UnsupportedMediaType = "unsupported-media-type";
+    public const string MethodNotAllowed = "method-not-allowed";
     public const string RateLimited = "rate-limited";
     public const string Unauthorized = "unauthorized";
     public const string NotFound = "not-found";
@@ -26,6 +28,8 @@ public static class ErrorCodes
     public const string StoragePinLocked = "storage-pin-locked";
     public const string StoragePinExpired = "storage-pin-expired";
     public const string StoragePinNotVerified = "storage-pin-not-verified";
+    public const string StoragePinUsed = "storage-pin-used";
+    public const string StoragePinNotIssued = "storage-pin-not-issued";
     public const string CsrMalformed = "csr-malformed";
     public const string CsrBadSignature = "csr-bad-signature";
     public const string CsrKeyRejected = "csr-key-rejected";

@@ -11,9 +11,30 @@ internal static partial class MimeText
     {
         Match m = SubjectLine().Match(raw);
         string value = m.Groups[1].Value.Replace("\r\n ", " ", StringComparison.Ordinal).Replace("\r\n\t", " ", StringComparison.Ordinal).Trim();
-        return EncodedWord().Replace(value, w => w.Groups[2].Value.Equals("B", StringComparison.OrdinalIgnoreCase)
-            ? Encoding.UTF8.GetString(Convert.FromBase64String(w.Groups[3].Value))
-            : QuotedPrintable(w.Groups[3].Value.Replace('_', ' '))).Replace("?= =?", string.Empty, StringComparison.Ordinal);
+
+        // Adjacent encoded words form one text (whitespace between them is not part of it) and may split a UTF-8
+        // character, so their bytes are joined before decoding.
+        var result = new StringBuilder();
+        var pending = new List<byte>();
+        int position = 0;
+        foreach (Match w in EncodedWord().Matches(value))
+        {
+            string between = value[position..w.Index];
+            if (between.Trim().Length > 0 || pending.Count == 0)
+            {
+                result.Append(Encoding.UTF8.GetString(pending.ToArray()));
+                pending.Clear();
+                result.Append(between);
+            }
+
+            pending.AddRange(w.Groups[2].Value.Equals("B", StringComparison.OrdinalIgnoreCase)
+                ? Convert.FromBase64String(w.Groups[3].Value)
+                : Encoding.UTF8.GetBytes(QuotedPrintable(w.Groups[3].Value.Replace('_', ' '))));
+            position = w.Index + w.Length;
+        }
+
+        result.Append(Encoding.UTF8.GetString(pending.ToArray())).Append(value[position..]);
+        return result.ToString();
     }
 
     public static string Body(string raw)
@@ -49,7 +70,7 @@ internal static partial class MimeText
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
-    [GeneratedRegex(@"^Subject: (.*(?:\r\n[ \t].*)*)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^Subject: ([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", RegexOptions.Multiline)]
     private static partial Regex SubjectLine();
 
     [GeneratedRegex(@"=\?([^?]+)\?([BQbq])\?([^?]*)\?=")]

@@ -34,7 +34,8 @@ public sealed class SmtpSink : IDisposable
             sys.stdin.read()
             controller.stop()
             """);
-        var start = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        // Debian's python3-aiosmtpd belongs to the system interpreter, not to any other python3 on the PATH.
+        var start = new ProcessStartInfo(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(script);
         start.ArgumentList.Add(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add(Directory);
