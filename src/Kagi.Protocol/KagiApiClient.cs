@@ -95,6 +95,10 @@ public sealed class KagiApiClient(HttpClient http)
     public Task<IReadOnlyList<AssignmentDto>> ListAssignmentsAsync(CancellationToken ct = default) =>
         SendAsync<IReadOnlyList<AssignmentDto>>(HttpMethod.Get, "api/v1/admin/assignments", null, Auth.ApiKey, ct);
 
+    /// <summary>POST /api/v1/admin/orders/{certificateId}/reopen.</summary>
+    public Task<AssignmentDto> ReopenOrderAsync(string certificateId, CancellationToken ct = default) =>
+        SendAsync<AssignmentDto>(HttpMethod.Post, $"api/v1/admin/orders/{Uri.EscapeDataString(certificateId)}/reopen", null, Auth.ApiKey, ct);
+
     /// <summary>POST /api/v1/admin/certificates/{serial}/revocation.</summary>
     public Task RevokeAsync(string certificateSerial, string reason, CancellationToken ct = default) =>
         SendAsync<object?>(HttpMethod.Post, $"api/v1/admin/certificates/{Uri.EscapeDataString(certificateSerial)}/revocation", new RevokeRequest(reason), Auth.ApiKey, ct);

@@ -160,7 +160,14 @@ internal static class AdminCommands
             Output.Json(await api.ListAssignmentsAsync(ct));
             return ExitCodes.Ok;
         }));
-        return new Command("cert", Messages.CmdAdminCert) { revoke, list };
+        Argument<string> certificateId = new("certificate-id") { Description = Messages.ArgCertificateId };
+        var reopen = new Command("reopen", Messages.CmdAdminReopen) { certificateId };
+        reopen.SetAction((parse, ct) => Api(parse, async (api, _) =>
+        {
+            Output.Json(await api.ReopenOrderAsync(parse.GetValue(certificateId)!, ct));
+            return ExitCodes.Ok;
+        }));
+        return new Command("cert", Messages.CmdAdminCert) { revoke, list, reopen };
     }
 
     private static Command Audit()

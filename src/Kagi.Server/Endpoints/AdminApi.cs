@@ -46,6 +46,7 @@ public static class AdminApi
         api.MapPost("/tokens/{serial}/storage-pin", IssueStoragePin);
         api.MapPost("/tokens/{serial}/state", ChangeState);
         api.MapGet("/assignments", ListAssignments);
+        api.MapPost("/orders/{certificateId}/reopen", ReopenOrder);
         api.MapPost("/certificates/{serial}/revocation", Revoke);
         api.MapGet("/audit/verification", VerifyAudit);
         return app;
@@ -319,6 +320,30 @@ public static class AdminApi
 
     /// <summary>Lists assignments with their orders.</summary>
     public static async Task<Ok<AssignmentDto[]>> ListAssignments(KagiDbContext db, CancellationToken ct) => TypedResults.Ok(await Assignments(db, null, ct));
+
+    /// <summary>Reopens an issued order so the token may send a new CSR (e.g. after the key was lost before it was stored).</summary>
+    public static async Task<Results<Ok<AssignmentDto>, ProblemHttpResult>> ReopenOrder(
+        string certificateId, HttpContext http, Kagi.Registry.Enrollment.EnrollmentService enrollment, KagiDbContext db, CancellationToken ct)
+    {
+        if (certificateId.Length is 0 or > 64 || !certificateId.All(char.IsAsciiLetterOrDigit))
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "certificateId must be letters and digits.");
+        }
+
+        var result = await enrollment.ReopenAsync(certificateId, ApiKeyAuthentication.Actor(http), ct);
+        if (result.Code == Kagi.Registry.Enrollment.OrderCode.OrderNotFound)
+        {
+            return ApiProblem.NotFound(ErrorCodes.NotFound, "No order has this certificate ID.");
+        }
+
+        if (result.Code != Kagi.Registry.Enrollment.OrderCode.Done)
+        {
+            return ApiProblem.Conflict(ErrorCodes.InvalidStateTransition, $"The order cannot be reopened ({result.State}).");
+        }
+
+        long assignmentId = await db.EnrollmentOrders.AsNoTracking().Where(o => o.CertificateId == certificateId).Select(o => o.AssignmentId).SingleAsync(ct);
+        return TypedResults.Ok((await Assignments(db, assignmentId, ct)).Single());
+    }
 
     /// <summary>Revokes a certificate and publishes a new CRL.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(string serial, RevokeRequest request, HttpContext http, CrlPublisher crls, CancellationToken ct)
