@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# bench/run-server.sh - Kagi CA/RA server benchmarks, each against a baseline measured in the same run.
+#
+#   bench/run-server.sh
+#
+# 1. Builds src/Kagi.Server and bench/Kagi.Bench.Server (Release, --artifacts-path outside src/).
+# 2. Starts real servers (kagi-server.dll, Kestrel, plain HTTP on 127.0.0.1 with Kagi:AllowHttpOnLoopback=true,
+#    SQLite in a throw-away data folder, rate limit raised out of the way), each with its own data folder, port and
+#    random secret (given as KAGI__SECRETKEY in the environment, never on a command line):
+#      software   software P-256 CA key (CaBootstrap default), Logging:LogLevel:Default=Warning
+#      shipped    the same with the logging as shipped (no appsettings.json: Information, EF Core SQL logs)
+#      softhsm    CA keys on a throw-away SoftHSM2 token (Kagi:Ca:Pkcs11Module; PIN in KAGI__CA__TOKENPIN), Warning
+# 3. BENCH_ROUNDS rounds; in each round, in alternating order (forward, then backward, ...):
+#      sign/software/sign32, sign/software/issue    the software server's CA key, in-process (kagi-bench-server sign)
+#      http/software/cC for C in BENCH_CONCURRENCY  HTTP issuance (kagi-bench-server issue)
+#      http/shipped-logging/cK, http/softhsm/cK     K = BENCH_COMPARE_CONCURRENCY
+#      sign/softhsm/sign32, sign/softhsm/issue      the SoftHSM2 server's CA key objects, in-process
+#    An HTTP job prepares BENCH_COUNT + BENCH_WARMUP orders untimed (see bench/Kagi.Bench.Server/IssueBench.cs),
+#    sends BENCH_WARMUP certificate requests, then times BENCH_COUNT requests. Before round 1 every server gets 600
+#    untimed certificate requests (JIT warm-up).
+# 4. BENCH_ROUNDS rounds of storage-PIN verification (1 and 2 threads, 600 PINs in a fresh database; and 1 thread with
+#    BENCH_PIN_HISTORY used PINs of earlier enrollments in the table) against raw PBKDF2, alternating order.
+# 5. Once: the in-process breakdown of one issuance and the micro-benchmarks of its crypto operations.
+# 6. Prints Markdown (kagi-bench-server report) on stdout; the raw JSON lines are in the work folder (BENCH_KEEP=1).
+#
+# Environment (all optional):
+#   BENCH_ROUNDS                rounds                                                  (default 5)
+#   BENCH_COUNT                 timed certificate requests per HTTP job                 (default 1000)
+#   BENCH_WARMUP                untimed certificate requests before them                (default 200)
+#   BENCH_CONCURRENCY           client concurrencies against the software server        (default "1 4 16")
+#   BENCH_COMPARE_CONCURRENCY   concurrency of the logging and SoftHSM2 comparisons     (default 4)
+#   BENCH_MS                    duration of an in-process signing loop, ms              (default 3000)
+#   BENCH_PIN_MS                duration of a PIN/PBKDF2 run, ms                        (default 6000)
+#   BENCH_PIN_ITERATIONS        PBKDF2 iterations                                       (default 210000)
+#   BENCH_PIN_HISTORY           used PINs already in the table for pins-history/1       (default 20000)
+#   BENCH_MODULE                PKCS#11 module for the SoftHSM2 part; BENCH_MODULE=none skips it
+#                                                                           (default /usr/lib/softhsm/libsofthsm2.so)
+#   BENCH_ARTIFACTS             .NET build output (default ${TMPDIR:-/tmp}/kagi-bench-artifacts)
+#   BENCH_KEEP=1                keep the work folder (data folders, server logs, results.jsonl)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+
+rounds="${BENCH_ROUNDS:-5}"
+count="${BENCH_COUNT:-1000}"
+warmup="${BENCH_WARMUP:-200}"
+concurrency="${BENCH_CONCURRENCY:-1 4 16}"
+compare="${BENCH_COMPARE_CONCURRENCY:-4}"
+ms="${BENCH_MS:-3000}"
+pin_ms="${BENCH_PIN_MS:-6000}"
+pin_iterations="${BENCH_PIN_ITERATIONS:-210000}"
+pin_history="${BENCH_PIN_HISTORY:-20000}"
+module="${BENCH_MODULE:-/usr/lib/softhsm/libsofthsm2.so}"
+artifacts="${BENCH_ARTIFACTS:-${TMPDIR:-/tmp}/kagi-bench-artifacts}"
+origin="https://kagi.bench"
+
+log() { printf '[bench-server] %s\n' "$*" >&2; }
+die() { printf '[bench-server] error: %s\n' "$*" >&2; exit 1; }
+
+command -v dotnet >/dev/null || die "dotnet not found (scripts/setup-system.sh installs the prerequisites)"
+for n in "$rounds" "$count" "$warmup" "$compare" "$ms" "$pin_ms" "$pin_iterations" "$pin_history" $concurrency; do
+    [[ "$n" =~ ^[0-9]+$ && "$n" -gt 0 ]] || die "BENCH_* values must be positive integers (got '$n')"
+done
+use_token=1
+if [[ "$module" == none ]]; then
+    use_token=0
+elif [[ ! -f "$module" ]] || ! command -v pkcs11-tool >/dev/null; then
+    log "no $module or no pkcs11-tool: skipping the SoftHSM2 part"
+    use_token=0
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/kagi-bench-server.XXXXXX")"
+results="$work/results.jsonl"
+declare -A srv_pid srv_url srv_secret srv_args
+cleanup() {
+    local name
+    for name in "${!srv_pid[@]}"; do
+        kill "${srv_pid[$name]}" 2>/dev/null || true
+        wait "${srv_pid[$name]}" 2>/dev/null || true
+    done
+    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then log "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+# --- 1. Builds ----------------------------------------------------------------------------------------------
+log "building src/Kagi.Server and bench/Kagi.Bench.Server (Release, artifacts in $artifacts)"
+for project in "$repo/src/Kagi.Server/Kagi.Server.csproj" "$here/Kagi.Bench.Server/Kagi.Bench.Server.csproj"; do
+    dotnet build "$project" -c Release --artifacts-path "$artifacts" -nologo -v quiet >"$work/build.log" 2>&1 ||
+        { cat "$work/build.log" >&2; die "$project does not build"; }
+done
+server_dll="$artifacts/bin/Kagi.Server/release/kagi-server.dll"
+bench_dll="$artifacts/bin/Kagi.Bench.Server/release/kagi-bench-server.dll"
+[[ -f "$server_dll" && -f "$bench_dll" ]] || die "build output not found under $artifacts/bin"
+# The load generator shares the 2 cores with the server: its thread pool does not spin-wait for work (halves its CPU).
+bench() { DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "$bench_dll" "$@"; }
+
+# --- 2. SoftHSM2 token for the CA keys -------------------------------------------------------------------------
+if ((use_token)); then
+    mkdir -p "$work/tokens"
+    printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/tokens" >"$work/softhsm2.conf"
+    export SOFTHSM2_CONF="$work/softhsm2.conf"
+    KAGI_BENCH_PIN="$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+    KAGI_BENCH_SO_PIN="$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+    export KAGI_BENCH_PIN KAGI_BENCH_SO_PIN
+    log "initializing SoftHSM2 token 'kagi-bench-ca' in $work/tokens"
+    { pkcs11-tool --module "$module" --init-token --slot-index 0 --label kagi-bench-ca --so-pin env:KAGI_BENCH_SO_PIN &&
+        pkcs11-tool --module "$module" --token-label kagi-bench-ca --login --login-type so --so-pin env:KAGI_BENCH_SO_PIN \
+            --init-pin --pin env:KAGI_BENCH_PIN; } >"$work/token.log" 2>&1 || { cat "$work/token.log" >&2; die "token set-up failed"; }
+    token_serial="$(pkcs11-tool --module "$module" --list-token-slots 2>/dev/null | awk -F': *' '/serial num/ { print $2; exit }' | tr -d ' ')"
+    [[ -n "$token_serial" ]] || die "could not read the SoftHSM2 token's serial number"
+fi
+
+# --- 3. Servers ------------------------------------------------------------------------------------------------
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+healthy() (
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    IFS= read -r -t 2 line <&3 || true
+    [[ "$line" == *" 200 "* ]]
+)
+# start_server NAME LOGLEVEL|shipped [extra server arguments...]
+start_server() {
+    local name="$1" level="$2" port dir i
+    shift 2
+    dir="$work/$name"
+    mkdir -p "$dir"
+    port=$((18000 + RANDOM % 2000))
+    while ! port_free "$port"; do port=$((port + 1)); done
+    srv_secret[$name]="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+    srv_url[$name]="http://127.0.0.1:$port"
+    local args=(--urls "${srv_url[$name]}" --Kagi:AllowHttpOnLoopback=true --Kagi:DataDirectory="$dir/data"
+        --Kagi:PublicOrigin="$origin" --Kagi:EnrollmentRequestsPerMinute=1000000000)
+    [[ "$level" == shipped ]] || args+=(--Logging:LogLevel:Default="$level")
+    KAGI__SECRETKEY="${srv_secret[$name]}" KAGI__CA__TOKENPIN="${KAGI_BENCH_PIN:-}" \
+        dotnet "$server_dll" "${args[@]}" "$@" >"$dir/server.log" 2>&1 &
+    srv_pid[$name]=$!
+    for ((i = 0; i < 300; i++)); do
+        healthy "$port" 2>/dev/null && { log "server '$name' (pid ${srv_pid[$name]}) on ${srv_url[$name]}"; return 0; }
+        kill -0 "${srv_pid[$name]}" 2>/dev/null || break
+        sleep 0.2
+    done
+    tail -n 20 "$dir/server.log" >&2
+    die "server '$name' did not start"
+}
+
+start_server software Warning
+start_server shipped shipped
+token_args=()
+if ((use_token)); then
+    token_args=(--ca-module "$module" --ca-token-serial "$token_serial")
+    start_server softhsm Warning --Kagi:Ca:Pkcs11Module="$module" --Kagi:Ca:TokenSerial="$token_serial"
+fi
+
+# --- jobs ----------------------------------------------------------------------------------------------------
+# record JOB ROUND JSON
+record() {
+    [[ "$3" == "{"* ]] || die "job $1 printed no result: $3"
+    printf '{"job":"%s","round":%s,"result":%s}\n' "$1" "$2" "$3" >>"$results"
+}
+# run_job JOB ROUND: runs one job by name and records its JSON line
+run_job() {
+    local job="$1" round="$2" out kind server what
+    IFS=/ read -r kind server what <<<"$job"
+    case "$kind" in
+        sign)
+            local extra=()
+            [[ "$server" == softhsm ]] && extra=("${token_args[@]}")
+            out="$(KAGI__SECRETKEY="${srv_secret[$server]}" KAGI__CA__TOKENPIN="${KAGI_BENCH_PIN:-}" \
+                bench sign --data "$work/$server/data" --origin "$origin" --what "$what" --ms "$ms" "${extra[@]}" 2>>"$work/jobs.log")" ||
+                die "job $job failed: $out (see $work/jobs.log with BENCH_KEEP=1)"
+            ;;
+        http)
+            local target="$server"
+            [[ "$server" == shipped-logging ]] && target=shipped
+            out="$(KAGI__SECRETKEY="${srv_secret[$target]}" bench issue --url "${srv_url[$target]}" --data "$work/$target/data" \
+                --origin "$origin" --count "$count" --warmup "$warmup" --concurrency "${what#c}" \
+                --server-pid "${srv_pid[$target]}" 2>>"$work/jobs.log")" || die "job $job failed: $out"
+            ;;
+        pins | pins-history)
+            local history=0
+            [[ "$kind" == pins-history ]] && history="$pin_history"
+            out="$(bench pins --data "$work/$kind-$round-$server" --threads "$server" --ms "$pin_ms" \
+                --iterations "$pin_iterations" --pins 600 --history "$history" 2>>"$work/jobs.log")" || die "job $job failed: $out"
+            rm -rf "$work/$kind-$round-$server"
+            ;;
+        pbkdf2)
+            out="$(bench pbkdf2 --threads "$server" --ms "$pin_ms" --iterations "$pin_iterations" 2>>"$work/jobs.log")" ||
+                die "job $job failed: $out"
+            ;;
+        *) die "unknown job $job" ;;
+    esac
+    record "$job" "$round" "$out"
+    log "round $round $job: $(printf '%s' "$out" | grep -o '"opsPerSecond":[0-9.]*' | cut -d: -f2)/s"
+}
+
+# --- 4. Issuance and signing rounds ---------------------------------------------------------------------------------
+# Server warm-up (not recorded): enough requests for tiered JIT to settle in every server before round 1.
+for name in "${!srv_pid[@]}"; do
+    log "warming up server '$name'"
+    KAGI__SECRETKEY="${srv_secret[$name]}" bench issue --url "${srv_url[$name]}" --data "$work/$name/data" --origin "$origin" \
+        --count 500 --warmup 100 --concurrency "$compare" >/dev/null 2>>"$work/jobs.log" || die "warm-up of '$name' failed"
+done
+jobs=(sign/software/sign32 sign/software/issue)
+for c in $concurrency; do jobs+=("http/software/c$c"); done
+jobs+=("http/shipped-logging/c$compare")
+((use_token)) && jobs+=(sign/softhsm/sign32 sign/softhsm/issue "http/softhsm/c$compare")
+for ((r = 1; r <= rounds; r++)); do
+    order=("${jobs[@]}")
+    if ((r % 2 == 0)); then
+        order=()
+        for ((i = ${#jobs[@]} - 1; i >= 0; i--)); do order+=("${jobs[$i]}"); done
+    fi
+    for job in "${order[@]}"; do run_job "$job" "$r"; done
+done
+
+# --- 5. Storage PINs ---------------------------------------------------------------------------------------------
+pin_jobs=(pins/1 pbkdf2/1 pins/2 pbkdf2/2 pins-history/1)
+for ((r = 1; r <= rounds; r++)); do
+    order=("${pin_jobs[@]}")
+    ((r % 2 == 0)) && order=(pins-history/1 pbkdf2/2 pins/2 pbkdf2/1 pins/1)
+    for job in "${order[@]}"; do run_job "$job" "$r"; done
+done
+
+# --- 6. Breakdown and micro-benchmarks (once) ----------------------------------------------------------------------
+log "in-process breakdown"
+out="$(bench breakdown --data "$work/breakdown" --origin "$origin" --count 1000 --warmup 300 --e2e-count 500 \
+    --concurrency "1 4" --busy-timeout-ms 5000 2>>"$work/jobs.log")"
+record breakdown 1 "$out"
+log "micro-benchmarks"
+out="$(KAGI__SECRETKEY="${srv_secret[software]}" bench micro --data "$work/software/data" --origin "$origin" 2>>"$work/jobs.log")"
+record micro 1 "$out"
+
+# --- Report ------------------------------------------------------------------------------------------------------
+cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
+commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+dirty="$(git -C "$repo" status --porcelain -- src 2>/dev/null | head -c1 || true)"
+cat <<EOF
+## Kagi server benchmark results ($(date -u +%Y-%m-%dT%H:%MZ))
+
+Commit $commit$([[ -n "$dirty" ]] && printf ' (with uncommitted changes in src/)'). Machine: $(nproc) CPU(s), ${cpu:-unknown CPU};
+load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). .NET SDK $(dotnet --version), $(uname -sr),
+$(openssl version 2>/dev/null || echo "OpenSSL unknown"). Data folders on $(df -T "$work" | awk 'NR == 2 { print $2 }').
+Settings: BENCH_ROUNDS=$rounds BENCH_COUNT=$count BENCH_WARMUP=$warmup BENCH_CONCURRENCY="$concurrency"
+BENCH_COMPARE_CONCURRENCY=$compare BENCH_MS=$ms BENCH_PIN_MS=$pin_ms BENCH_PIN_ITERATIONS=$pin_iterations BENCH_PIN_HISTORY=$pin_history.
+
+EOF
+bench report --results "$results"
