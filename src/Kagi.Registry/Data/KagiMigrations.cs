@@ -33,8 +33,22 @@ public static class KagiMigrations
         IMigrator migrator = db.GetService<IMigrator>();
         if (!KagiDatabase.IsPostgres(db))
         {
-            await migrator.MigrateAsync(targetMigration, cancellationToken).ConfigureAwait(false);
-            return;
+            // Two processes creating the same new SQLite file at once can see it briefly as read-only or busy while
+            // the other sets it up; migrating is idempotent (the history table says what is applied), so try again.
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await migrator.MigrateAsync(targetMigration, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode is 5 or 6 or 8 && attempt < 10)
+                {
+                    await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+                    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                    await Task.Delay(50 * attempt, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         await CreateDatabaseIfMissingAsync(db, cancellationToken).ConfigureAwait(false);

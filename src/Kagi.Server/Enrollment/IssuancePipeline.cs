@@ -62,7 +62,11 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
 
         if (await enrollment.IsPublicKeyCertifiedAsync(request.SubjectPublicKeyInfo.ToArray(), cancellationToken).ConfigureAwait(false))
         {
-            return ApiProblem.Conflict(ErrorCodes.PublicKeyReused, "This public key was certified before; generate a new key pair.");
+            // Another request (or instance) may have just issued for this very CSR: answer with its certificate.
+            existing = await ExistingAsync(order.CertificateId, request.Fingerprint, cancellationToken).ConfigureAwait(false);
+            return existing is not null
+                ? TypedResults.Ok(existing)
+                : ApiProblem.Conflict(ErrorCodes.PublicKeyReused, "This public key was certified before; generate a new key pair.");
         }
 
         // 4. Sign.
