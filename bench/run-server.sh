@@ -13,15 +13,16 @@
 # 3. BENCH_ROUNDS rounds; in each round, in alternating order (forward, then backward, ...):
 #      sign/software/sign32, sign/software/issue    the software server's CA key, in-process (kagi-bench-server sign)
 #      http/software/cC for C in BENCH_CONCURRENCY  HTTP issuance (kagi-bench-server issue)
-#      http/shipped-logging/cK, http/softhsm/cK     K = BENCH_COMPARE_CONCURRENCY
 #      sign/softhsm/sign32, sign/softhsm/issue      the SoftHSM2 server's CA key objects, in-process
 #    An HTTP job prepares BENCH_COUNT + BENCH_WARMUP orders untimed (see bench/Kagi.Bench.Server/IssueBench.cs),
 #    sends BENCH_WARMUP certificate requests, then times BENCH_COUNT requests. Before round 1 every server gets 600
 #    untimed certificate requests (JIT warm-up).
-# 4. BENCH_ROUNDS rounds of storage-PIN verification (1 and 2 threads, 600 PINs in a fresh database; and 1 thread with
+# 4. A/B: software server against shipped, and against softhsm, from one client process alternating bursts of
+#    BENCH_AB_BURST requests (A B, B A, ...) at K = BENCH_COMPARE_CONCURRENCY (kagi-bench-server ab).
+# 5. BENCH_ROUNDS rounds of storage-PIN verification (1 and 2 threads, 600 PINs in a fresh database; and 1 thread with
 #    BENCH_PIN_HISTORY used PINs of earlier enrollments in the table) against raw PBKDF2, alternating order.
-# 5. Once: the in-process breakdown of one issuance and the micro-benchmarks of its crypto operations.
-# 6. Prints Markdown (kagi-bench-server report) on stdout; the raw JSON lines are in the work folder (BENCH_KEEP=1).
+# 6. Once: the in-process breakdown of one issuance and the micro-benchmarks of its crypto operations.
+# 7. Prints Markdown (kagi-bench-server report) on stdout; the raw JSON lines are in the work folder (BENCH_KEEP=1).
 #
 # Environment (all optional):
 #   BENCH_ROUNDS                rounds                                                  (default 5)
@@ -29,6 +30,8 @@
 #   BENCH_WARMUP                untimed certificate requests before them                (default 200)
 #   BENCH_CONCURRENCY           client concurrencies against the software server        (default "1 4 16")
 #   BENCH_COMPARE_CONCURRENCY   concurrency of the logging and SoftHSM2 comparisons     (default 4)
+#   BENCH_AB_PAIRS              interleaved burst pairs per A/B comparison              (default 10)
+#   BENCH_AB_BURST              certificate requests per burst                          (default 200)
 #   BENCH_MS                    duration of an in-process signing loop, ms              (default 3000)
 #   BENCH_PIN_MS                duration of a PIN/PBKDF2 run, ms                        (default 6000)
 #   BENCH_PIN_ITERATIONS        PBKDF2 iterations                                       (default 210000)
@@ -47,6 +50,8 @@ count="${BENCH_COUNT:-1000}"
 warmup="${BENCH_WARMUP:-200}"
 concurrency="${BENCH_CONCURRENCY:-1 4 16}"
 compare="${BENCH_COMPARE_CONCURRENCY:-4}"
+ab_pairs="${BENCH_AB_PAIRS:-10}"
+ab_burst="${BENCH_AB_BURST:-200}"
 ms="${BENCH_MS:-3000}"
 pin_ms="${BENCH_PIN_MS:-6000}"
 pin_iterations="${BENCH_PIN_ITERATIONS:-210000}"
@@ -59,7 +64,7 @@ log() { printf '[bench-server] %s\n' "$*" >&2; }
 die() { printf '[bench-server] error: %s\n' "$*" >&2; exit 1; }
 
 command -v dotnet >/dev/null || die "dotnet not found (scripts/setup-system.sh installs the prerequisites)"
-for n in "$rounds" "$count" "$warmup" "$compare" "$ms" "$pin_ms" "$pin_iterations" "$pin_history" $concurrency; do
+for n in "$rounds" "$count" "$warmup" "$compare" "$ab_pairs" "$ab_burst" "$ms" "$pin_ms" "$pin_iterations" "$pin_history" $concurrency; do
     [[ "$n" =~ ^[0-9]+$ && "$n" -gt 0 ]] || die "BENCH_* values must be positive integers (got '$n')"
 done
 use_token=1
@@ -172,7 +177,6 @@ run_job() {
             ;;
         http)
             local target="$server"
-            [[ "$server" == shipped-logging ]] && target=shipped
             out="$(KAGI__SECRETKEY="${srv_secret[$target]}" bench issue --url "${srv_url[$target]}" --data "$work/$target/data" \
                 --origin "$origin" --count "$count" --warmup "$warmup" --concurrency "${what#c}" \
                 --server-pid "${srv_pid[$target]}" 2>>"$work/jobs.log")" || die "job $job failed: $out"
@@ -203,8 +207,7 @@ for name in "${!srv_pid[@]}"; do
 done
 jobs=(sign/software/sign32 sign/software/issue)
 for c in $concurrency; do jobs+=("http/software/c$c"); done
-jobs+=("http/shipped-logging/c$compare")
-((use_token)) && jobs+=(sign/softhsm/sign32 sign/softhsm/issue "http/softhsm/c$compare")
+((use_token)) && jobs+=(sign/softhsm/sign32 sign/softhsm/issue)
 for ((r = 1; r <= rounds; r++)); do
     order=("${jobs[@]}")
     if ((r % 2 == 0)); then
@@ -214,7 +217,23 @@ for ((r = 1; r <= rounds; r++)); do
     for job in "${order[@]}"; do run_job "$job" "$r"; done
 done
 
-# --- 5. Storage PINs ---------------------------------------------------------------------------------------------
+# --- 5. A/B comparisons at BENCH_COMPARE_CONCURRENCY: interleaved bursts against two servers from one client -------
+# ab_job JOB A B
+ab_job() {
+    local out
+    log "A/B: ${srv_url[$2]} ($2) against ${srv_url[$3]} ($3), $ab_pairs pairs of $ab_burst requests"
+    out="$(KAGI_BENCH_SECRET_A="${srv_secret[$2]}" KAGI_BENCH_SECRET_B="${srv_secret[$3]}" bench ab \
+        --url-a "${srv_url[$2]}" --data-a "$work/$2/data" --pid-a "${srv_pid[$2]}" \
+        --url-b "${srv_url[$3]}" --data-b "$work/$3/data" --pid-b "${srv_pid[$3]}" \
+        --origin "$origin" --pairs "$ab_pairs" --burst "$ab_burst" --concurrency "$compare" --warmup "$warmup" 2>>"$work/jobs.log")" ||
+        die "job $1 failed: $out"
+    record "$1" 1 "$out"
+    log "$1: B/A $(printf '%s' "$out" | grep -o '"medianPairRatio":[0-9.]*' | cut -d: -f2)"
+}
+ab_job ab/shipped-logging software shipped
+((use_token)) && ab_job ab/softhsm software softhsm
+
+# --- 6. Storage PINs ---------------------------------------------------------------------------------------------
 pin_jobs=(pins/1 pbkdf2/1 pins/2 pbkdf2/2 pins-history/1)
 for ((r = 1; r <= rounds; r++)); do
     order=("${pin_jobs[@]}")
@@ -222,7 +241,7 @@ for ((r = 1; r <= rounds; r++)); do
     for job in "${order[@]}"; do run_job "$job" "$r"; done
 done
 
-# --- 6. Breakdown and micro-benchmarks (once) ----------------------------------------------------------------------
+# --- 7. Breakdown and micro-benchmarks (once) ----------------------------------------------------------------------
 log "in-process breakdown"
 out="$(bench breakdown --data "$work/breakdown" --origin "$origin" --count 1000 --warmup 300 --e2e-count 500 \
     --concurrency "1 4" --busy-timeout-ms 5000 2>>"$work/jobs.log")"
@@ -242,7 +261,7 @@ Commit $commit$([[ -n "$dirty" ]] && printf ' (with uncommitted changes in src/)
 load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). .NET SDK $(dotnet --version), $(uname -sr),
 $(openssl version 2>/dev/null || echo "OpenSSL unknown"). Data folders on $(df -T "$work" | awk 'NR == 2 { print $2 }').
 Settings: BENCH_ROUNDS=$rounds BENCH_COUNT=$count BENCH_WARMUP=$warmup BENCH_CONCURRENCY="$concurrency"
-BENCH_COMPARE_CONCURRENCY=$compare BENCH_MS=$ms BENCH_PIN_MS=$pin_ms BENCH_PIN_ITERATIONS=$pin_iterations BENCH_PIN_HISTORY=$pin_history.
+BENCH_COMPARE_CONCURRENCY=$compare BENCH_AB_PAIRS=$ab_pairs BENCH_AB_BURST=$ab_burst BENCH_MS=$ms BENCH_PIN_MS=$pin_ms BENCH_PIN_ITERATIONS=$pin_iterations BENCH_PIN_HISTORY=$pin_history.
 
 EOF
 bench report --results "$results"

@@ -25,6 +25,7 @@ internal static class Program
             return args[0] switch
             {
                 "issue" => await IssueBench.RunAsync(o),
+                "ab" => await IssueBench.RunAbAsync(o),
                 "sign" => SignBench.Run(o),
                 "micro" => MicroBench.Run(o),
                 "breakdown" => await Breakdown.RunAsync(o),
@@ -45,6 +46,8 @@ internal static class Program
     private static void Usage() => Console.Error.WriteLine("""
         usage: kagi-bench-server MODE OPTIONS   (the server secret: --secret-key or $KAGI__SECRETKEY)
           issue       --url URL --data DIR [--secret-key B64] --count N --concurrency C [--warmup N] [--server-pid PID] [--origin URL]
+          ab          --url-a URL --data-a DIR --pid-a PID --url-b URL --data-b DIR --pid-b PID --pairs N --burst R
+                      --concurrency C [--warmup W]   (secrets in $KAGI_BENCH_SECRET_A and $KAGI_BENCH_SECRET_B)
           sign        --data DIR [--secret-key B64] --what sign32|tbs|issue|validate-issue --ms N [--threads T]
                       [--ca-module PATH --ca-token-serial SERIAL]   (CA keys on a token; PIN in $KAGI__CA__TOKENPIN)
           micro       --data DIR [--secret-key B64] [--ms-each N]

@@ -63,40 +63,35 @@ internal static class Report
 
         md.AppendLine().AppendLine("(Medians over rounds; latency and CPU columns are the medians of the per-round values.)").AppendLine();
 
-        // 2. Logging as shipped.
-        var shipped = runs.Select(r => r.Job).Distinct().FirstOrDefault(j => j.StartsWith("http/shipped-logging/c", StringComparison.Ordinal));
-        if (shipped is not null)
+        // 2. Logging as shipped (A/B).
+        if (Of("ab/shipped-logging").FirstOrDefault().Result is { } logging)
         {
-            string c = shipped[(shipped.LastIndexOf('c') + 1)..];
-            string quiet = $"http/software/c{c}";
-            md.AppendLine($"### Server logging: as shipped (no appsettings.json: Information, EF Core logs every SQL command) compared with Warning, {c} clients").AppendLine();
-            md.AppendLine("| Server | Certificates/s (median) | Range | Server CPU per certificate (ms) | Ratio to the Warning server (medians) | Median of per-round ratios |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|");
-            md.AppendLine($"| `Logging:LogLevel:Default=Warning` (baseline) | {F(Median(quiet))} | {Range(quiet)} | {F(Median(quiet, "serverCpuMsPerOp"), 2)} | 1.000 | 1.000 |");
-            md.AppendLine($"| as shipped (console logger to a file) | {F(Median(shipped))} | {Range(shipped)} | {F(Median(shipped, "serverCpuMsPerOp"), 2)} | {R(Median(shipped), Median(quiet))} | {R(PairedRatio(shipped, quiet))} |");
+            md.AppendLine($"### Server logging as shipped compared with Warning (A/B, {logging["pairs"]} interleaved pairs of {logging["burst"]} requests, {logging["concurrency"]} clients)").AppendLine();
+            md.AppendLine("| Server | Certificates/s (median of bursts) | Range of bursts | Server CPU per certificate (ms, median) | p99 latency (ms) | Ratio to the Warning server (medians) | Median of per-pair ratios |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            AbRows(md, logging, "`Logging:LogLevel:Default=Warning` (baseline)", "as shipped: no appsettings.json, so Information; EF Core logs every SQL command (console logger to a file)");
             md.AppendLine();
         }
 
         // 3. SoftHSM2.
-        var token = runs.Select(r => r.Job).Distinct().FirstOrDefault(j => j.StartsWith("http/softhsm/c", StringComparison.Ordinal));
-        if (token is not null || Of("sign/softhsm/sign32").Count > 0)
+        if (Of("sign/softhsm/sign32").Count > 0)
         {
             md.AppendLine("### CA key on SoftHSM2 (`Kagi:Ca:Pkcs11Module`) compared with the software key").AppendLine();
             md.AppendLine("| Operation | SoftHSM2 key (median, /s) | Range | Software key (median, /s) | Ratio SoftHSM2/software (medians) | Median of per-round ratios |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|");
             md.AppendLine($"| Raw signing, 32 bytes, 1 thread | {F(Median("sign/softhsm/sign32"))} | {Range("sign/softhsm/sign32")} | {F(sign32)} | {R(Median("sign/softhsm/sign32"), sign32)} | {R(PairedRatio("sign/softhsm/sign32", "sign/software/sign32"))} |");
             md.AppendLine($"| In-process `CertificateIssuer.Issue` loop | {F(Median("sign/softhsm/issue"))} | {Range("sign/softhsm/issue")} | {F(issueLoop)} | {R(Median("sign/softhsm/issue"), issueLoop)} | {R(PairedRatio("sign/softhsm/issue", "sign/software/issue"))} |");
-            if (token is not null)
-            {
-                string c = token[(token.LastIndexOf('c') + 1)..];
-                string soft = $"http/software/c{c}";
-                md.AppendLine($"| HTTP issuance, {c} clients | {F(Median(token))} | {Range(token)} | {F(Median(soft))} | {R(Median(token), Median(soft))} | {R(PairedRatio(token, soft))} |");
-                md.AppendLine();
-                md.AppendLine($"HTTP issuance with the SoftHSM2 key compared with that key's raw signing rate: {R(Median(token), Median("sign/softhsm/sign32"))} (medians). " +
-                    $"Server CPU per certificate: {F(Median(token, "serverCpuMsPerOp"), 2)} ms (software key: {F(Median(soft, "serverCpuMsPerOp"), 2)} ms).");
-            }
-
             md.AppendLine();
+            if (Of("ab/softhsm").FirstOrDefault().Result is { } hsm)
+            {
+                md.AppendLine($"HTTP issuance (A/B, {hsm["pairs"]} interleaved pairs of {hsm["burst"]} requests, {hsm["concurrency"]} clients):").AppendLine();
+                md.AppendLine("| Server | Certificates/s (median of bursts) | Range of bursts | Server CPU per certificate (ms, median) | p99 latency (ms) | Ratio to the software-key server (medians) | Median of per-pair ratios |");
+                md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+                AbRows(md, hsm, "software CA key (baseline)", "CA keys on SoftHSM2");
+                md.AppendLine();
+                md.AppendLine($"HTTP issuance with the SoftHSM2 key compared with that key's raw signing rate: {R((double?)hsm["b"]!["opsPerSecond"], Median("sign/softhsm/sign32"))} (medians).");
+                md.AppendLine();
+            }
         }
 
         // 4. Storage PINs.
@@ -163,6 +158,16 @@ internal static class Report
 
         Console.Out.Write(md.ToString());
         return 0;
+    }
+
+    private static void AbRows(StringBuilder md, JsonObject ab, string a, string b)
+    {
+        JsonNode sa = ab["a"]!;
+        JsonNode sb = ab["b"]!;
+        double ra = (double)sa["opsPerSecond"]!;
+        double rb = (double)sb["opsPerSecond"]!;
+        md.AppendLine($"| {a} | {F(ra)} | {F((double)sa["min"]!, 0)}–{F((double)sa["max"]!, 0)} | {sa["serverCpuMsPerOp"]} | {sa["p99ms"]} | 1.000 | 1.000 |");
+        md.AppendLine($"| {b} | {F(rb)} | {F((double)sb["min"]!, 0)}–{F((double)sb["max"]!, 0)} | {sb["serverCpuMsPerOp"]} | {sb["p99ms"]} | {R(rb, ra)} | {R((double)ab["medianPairRatio"]!)} |");
     }
 
     private static double MedianOf(IEnumerable<double> values)
