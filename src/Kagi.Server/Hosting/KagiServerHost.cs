@@ -98,7 +98,7 @@ public static class KagiServerHost
         app.UseKagiProblems();
         app.UseStatusCodePages();
         app.UseRateLimiter();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/v1.json"); // one document: other names fall through to the not-found problem
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
         app.MapEnrollmentApi();
         app.MapAdminApi();

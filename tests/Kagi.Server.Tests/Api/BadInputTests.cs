@@ -113,7 +113,8 @@ public class BadInputTests
         string[] unknown =
         [
             "/nope", "/api", "/api/v1", "/api/v2/enrollment/nonce", "/api/v1/nope", $"{Admin}/nope", $"{Admin}/users/E1", $"{Enrollment}/nope",
-            "/pki/nope.crl", "/pki/nope.cer", "/pki/..%2F..%2Fetc%2Fpasswd", "/api/v1/admin/tokens/A1/nope",
+            "/pki/nope.crl", "/pki/nope.cer", "/pki/..%2F..%2Fetc%2Fpasswd", "/api/v1/admin/tokens/A1/nope", "/openapi/v2.json", "/openapi/nope",
+            "/api/v1/admin/ca/nope", "/api/anything/deeper",
         ];
         foreach (string path in unknown)
         {
