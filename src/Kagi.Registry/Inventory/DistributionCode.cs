@@ -12,9 +12,12 @@ public enum DistributionCode
     /// <summary>The token is neither in stock nor assigned (an active or retired token is not redistributed).</summary>
     WrongState,
 
-    /// <summary>The public key is not a DER SubjectPublicKeyInfo.</summary>
+    /// <summary>The public key is not a DER SubjectPublicKeyInfo of a key a token can authenticate with (see <see cref="InputRules.IsDistributionKey"/>).</summary>
     InvalidPublicKey,
 
     /// <summary>Someone else changed the token at the same time; nothing changed.</summary>
     Conflict,
+
+    /// <summary>The token was unknown and its registration data is invalid (see <see cref="DistributionResult.Errors"/>); nothing changed.</summary>
+    InvalidToken,
 }

@@ -6,8 +6,9 @@ using Kagi.Registry.Entities;
 namespace Kagi.Registry.Inventory;
 
 /// <summary>
-/// Normalizes (trim, Unicode NFC, empty → null) and checks user and token input; used by single registration
-/// and CSV import alike.
+/// Normalizes (trim, Unicode NFC, empty → null) and checks user and token input; used by single registration,
+/// distribution and CSV import alike. Each field must be in its alphabet (<see cref="InputRules"/>); a romanized name
+/// must in addition be in Latin letters and a serial in ASCII.
 /// </summary>
 public static class InputValidation
 {
@@ -20,11 +21,11 @@ public static class InputValidation
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(errors);
         int before = errors.Count;
-        string? romanized = Text(input.RomanizedName, Fields.RomanizedName, Limits.Name, required: true, IsRomanized, errors);
-        string? kanji = Text(input.KanjiName, Fields.KanjiName, Limits.Name, required: false, NoControl, errors);
-        string? email = Text(input.Email, Fields.Email, Limits.Email, required: true, NoControl, errors);
-        string? organization = Text(input.Organization, Fields.Organization, Limits.Name, required: false, NoControl, errors);
-        string? employeeId = Text(input.EmployeeId, Fields.EmployeeId, Limits.Identifier, required: true, NoControl, errors);
+        string? romanized = Text(input.RomanizedName, Fields.RomanizedName, Limits.Name, required: true, v => IsRomanized(v) && InputRules.IsPersonName(v), errors);
+        string? kanji = Text(input.KanjiName, Fields.KanjiName, Limits.Name, required: false, InputRules.IsPersonName, errors);
+        string? email = Text(input.Email, Fields.Email, Limits.Email, required: true, v => InputRules.IsPlainText(v, Limits.Email), errors);
+        string? organization = Text(input.Organization, Fields.Organization, Limits.Name, required: false, v => InputRules.IsPlainText(v), errors);
+        string? employeeId = Text(input.EmployeeId, Fields.EmployeeId, Limits.Identifier, required: true, InputRules.IsIdentifier, errors);
         if (email is not null && !IsEmail(email))
         {
             errors.Add(new InputError(Fields.Email, InputErrorCode.InvalidEmail));
@@ -49,9 +50,9 @@ public static class InputValidation
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(errors);
         int before = errors.Count;
-        string? serial = Text(input.Serial, Fields.Serial, Limits.Identifier, required: true, IsPrintableAscii, errors);
-        string? manufacturer = Text(input.Manufacturer, Fields.Manufacturer, Limits.Identifier, required: true, NoControl, errors);
-        string? model = Text(input.Model, Fields.Model, Limits.Identifier, required: true, NoControl, errors);
+        string? serial = Text(input.Serial, Fields.Serial, Limits.Identifier, required: true, InputRules.IsIdentifier, errors);
+        string? manufacturer = Text(input.Manufacturer, Fields.Manufacturer, Limits.Identifier, required: true, v => InputRules.IsPlainText(v, Limits.Identifier), errors);
+        string? model = Text(input.Model, Fields.Model, Limits.Identifier, required: true, v => InputRules.IsPlainText(v, Limits.Identifier), errors);
         return errors.Count > before ? null : new Token
         {
             Serial = serial!,
@@ -93,10 +94,6 @@ public static class InputValidation
 
         return value;
     }
-
-    private static bool NoControl(string s) => !s.Any(char.IsControl);
-
-    private static bool IsPrintableAscii(string s) => s.All(c => c is >= ' ' and <= '~');
 
     // Latin letters as used for Japanese romanization, including Hepburn macrons (Ō, ū) and other Latin-1/Extended-A letters.
     private static bool IsRomanized(string s) => s.All(c => c is >= ' ' and <= '~' or >= '\u00C0' and <= '\u017F' && c != '\u00D7' && c != '\u00F7');

@@ -88,6 +88,14 @@ public sealed partial class InventoryService
             return ImportResult.Rejected(encoding, errors);
         }
 
+        // Values outside their alphabets (markup, SQL or path fragments, control characters) are reported first and
+        // alone: such a file is refused before its rows are checked further or compared with the database.
+        List<ImportError> hostile = HostileValues(table);
+        if (hostile.Count > 0)
+        {
+            return ImportResult.Rejected(encoding, hostile);
+        }
+
         var items = new List<(int Row, T Item)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (CsvRecord row in table.Rows)
@@ -140,6 +148,34 @@ public sealed partial class InventoryService
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new ImportResult(ImportCode.Imported, items.Count, encoding, []);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Non-empty values of the table's known columns outside their alphabet (<see cref="InputRules.AlphabetOf"/>),
+    /// by row and column. Overlong values are left to <see cref="InputValidation"/> (too long).
+    /// </summary>
+    private static List<ImportError> HostileValues(CsvTable table)
+    {
+        var errors = new List<ImportError>();
+        foreach (CsvRecord row in table.Rows)
+        {
+            foreach (string field in Fields.UserColumns.Concat(Fields.TokenColumns))
+            {
+                string? value = table.Get(row, field)?.Trim();
+                if (string.IsNullOrEmpty(value) || InputRules.AlphabetOf(field) is not { } allowed)
+                {
+                    continue;
+                }
+
+                int max = field is Fields.Email ? Limits.Email : field is Fields.RomanizedName or Fields.KanjiName or Fields.Organization ? Limits.Name : Limits.Identifier;
+                if (value.Length <= max && !allowed(value))
+                {
+                    errors.Add(new ImportError(row.Row, field, InputErrorCode.InvalidCharacters));
+                }
+            }
+        }
+
+        return errors;
     }
 
     private static async Task<byte[]?> ReadLimitedAsync(Stream csv, int max, CancellationToken cancellationToken)

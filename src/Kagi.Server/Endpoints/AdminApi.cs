@@ -110,87 +110,25 @@ public static class AdminApi
 
     /// <summary>Imports users from CSV (UTF-8 or Shift_JIS): all rows or none.</summary>
     public static Task<Results<Ok<ImportResultDto>, ProblemHttpResult>> ImportUsers(HttpContext http, InventoryService inventory, CancellationToken ct) =>
-        Import(http, UserColumnRules, s => inventory.ImportUsersAsync(s, ApiKeyAuthentication.Actor(http), ct));
+        Import(http, s => inventory.ImportUsersAsync(s, ApiKeyAuthentication.Actor(http), ct));
 
     /// <summary>Imports tokens from CSV (UTF-8 or Shift_JIS): all rows or none.</summary>
     public static Task<Results<Ok<ImportResultDto>, ProblemHttpResult>> ImportTokens(HttpContext http, InventoryService inventory, CancellationToken ct) =>
-        Import(http, TokenColumnRules, s => inventory.ImportTokensAsync(s, ApiKeyAuthentication.Actor(http), ct));
+        Import(http, s => inventory.ImportTokensAsync(s, ApiKeyAuthentication.Actor(http), ct));
 
-    private static async Task<Results<Ok<ImportResultDto>, ProblemHttpResult>> Import(
-        HttpContext http, IReadOnlyDictionary<string, Func<string, bool>> rules, Func<Stream, Task<ImportResult>> import)
+    private static async Task<Results<Ok<ImportResultDto>, ProblemHttpResult>> Import(HttpContext http, Func<Stream, Task<ImportResult>> import)
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        ImportErrorDto[] strict = StrictCsvErrors(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), rules);
-        if (strict.Length > 0)
-        {
-            return ApiProblem.BadRequest(ErrorCodes.ImportFailed, "Nothing was imported; see errors.", new Dictionary<string, object?> { ["errors"] = strict });
-        }
-
         buffer.Position = 0;
         ImportResult result = await import(buffer);
         var dto = new ImportResultDto(result.Imported, result.Errors.Select(e => new ImportErrorDto(e.Row, Echo(e.Column), Camel(e.Code))).ToArray());
         return result.Errors.Count == 0 ? TypedResults.Ok(dto) : ApiProblem.BadRequest(ErrorCodes.ImportFailed, "Nothing was imported; see errors.", new Dictionary<string, object?> { ["errors"] = dto.Errors });
     }
 
-    // Column rules of the API on top of the registry's: the registry reports empty, overlong and control-character
-    // values itself (longer values are left to it), these add the alphabets of Input.
-    private static readonly Dictionary<string, Func<string, bool>> UserColumnRules = new(StringComparer.Ordinal)
-    {
-        [Fields.RomanizedName] = v => v.Length > Input.MaxName || Input.IsPersonName(v),
-        [Fields.KanjiName] = v => v.Length > Input.MaxName || Input.IsPersonName(v),
-        [Fields.Email] = v => v.Length > 254 || Input.IsPlainText(v, 254),
-        [Fields.Organization] = v => v.Length > Input.MaxName || Input.IsPlainText(v),
-        [Fields.EmployeeId] = v => v.Length > Input.MaxIdentifier || Input.IsIdentifier(v),
-    };
-
-    private static readonly Dictionary<string, Func<string, bool>> TokenColumnRules = new(StringComparer.Ordinal)
-    {
-        [Fields.Serial] = v => v.Length > Input.MaxIdentifier || Input.IsIdentifier(v),
-        [Fields.Manufacturer] = v => v.Length > Input.MaxIdentifier || Input.IsPlainText(v, Input.MaxIdentifier),
-        [Fields.Model] = v => v.Length > Input.MaxIdentifier || Input.IsPlainText(v, Input.MaxIdentifier),
-    };
-
-    /// <summary>
-    /// Values of a CSV file outside the API's alphabets (<see cref="Input"/>), per row and column as the registry
-    /// reports them. When there are any, the file is refused with these alone: the registry's own checks (required,
-    /// length, duplicates) run on the next upload. A file the registry cannot read as a table yields none here: the
-    /// registry reports why. (Once the registry's validation has these alphabets, this pre-check can go.)
-    /// </summary>
-    private static ImportErrorDto[] StrictCsvErrors(ReadOnlySpan<byte> bytes, IReadOnlyDictionary<string, Func<string, bool>> rules)
-    {
-        if (CsvDecoder.Decode(bytes, out string? text) == CsvEncoding.Unknown || text is null)
-        {
-            return [];
-        }
-
-        IReadOnlyList<CsvRecord> records = CsvParser.Parse(text, out int unterminated);
-        if (unterminated > 0 || records.Count == 0 || records[0].IsBlank)
-        {
-            return [];
-        }
-
-        CsvRecord header = records[0];
-        var columns = header.Fields.Select((name, index) => (Name: name.Trim().ToLowerInvariant(), Index: index)).Where(c => rules.ContainsKey(c.Name)).ToArray();
-        var errors = new List<ImportErrorDto>();
-        foreach (CsvRecord row in records.Skip(1).Where(r => !r.IsBlank && r.Fields.Count == header.Fields.Count))
-        {
-            foreach (var (name, index) in columns)
-            {
-                string value = row.Fields[index].Trim();
-                if (value.Length > 0 && !rules[name](value))
-                {
-                    errors.Add(new ImportErrorDto(row.Row, name, Camel(InputErrorCode.InvalidCharacters)));
-                }
-            }
-        }
-
-        return [.. errors];
-    }
-
     // A column name from the file is echoed in errors: at most 64 characters, without control characters.
     private static string? Echo(string? column) =>
-        column is null ? null : new string(column.Where(c => !char.IsControl(c)).Take(Input.MaxIdentifier).ToArray());
+        column is null ? null : new string(column.Where(c => !char.IsControl(c)).Take(Kagi.Registry.Data.Limits.Identifier).ToArray());
 
     /// <summary>Assigns a token to a user and opens the enrollment order.</summary>
     public static async Task<Results<Ok<AssignmentDto>, ProblemHttpResult>> Assign(string serial, AssignRequest request, HttpContext http, InventoryService inventory, KagiDbContext db, CancellationToken ct)
@@ -226,8 +164,7 @@ public static class AdminApi
             return BadSerial();
         }
 
-        // Everything is checked before anything is written: an unknown token is registered first, and a refused
-        // key after that would leave the registration behind.
+        // Everything the API can check is checked before the registry is asked.
         if (request is null || !Input.TryBase64(request.DistributionPublicKey, 4096, out byte[] publicKey) || !Input.IsDistributionKey(publicKey)
             || !Input.IsPin(request.SoPin) || !Input.IsPin(request.TransportPin))
         {
@@ -235,31 +172,27 @@ public static class AdminApi
                 "distributionPublicKey (base64 SubjectPublicKeyInfo of an EC P-256/P-384/P-521 or RSA 2048+ key), soPin and transportPin (1-64 printable ASCII characters) are required.");
         }
 
-        AuditActor actor = ApiKeyAuthentication.Actor(http);
-        if (!await db.Tokens.AnyAsync(t => t.Serial == serial, ct))
+        // An unknown token is registered in the same transaction as its distribution: if the distribution is
+        // refused, the registration is not kept either.
+        var token = new NewToken(serial, request.Manufacturer, request.Model);
+        if (!await db.Tokens.AnyAsync(t => t.Serial == serial, ct) && Check(token) is { Count: > 0 } invalid)
         {
-            var token = new NewToken(serial, request.Manufacturer, request.Model);
-            List<InputError> invalid = Check(token);
-            if (invalid.Count > 0)
-            {
-                return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "The token could not be registered.", Errors(invalid));
-            }
-
-            RegistrationResult registered = await inventory.RegisterTokenAsync(token, actor, ct);
-            if (registered.Code != RegistrationCode.Registered)
-            {
-                return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "The token could not be registered.", Errors(registered.Errors));
-            }
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "The token could not be registered.", Errors(invalid));
         }
 
-        var result = await inventory.RecordDistributionAsync(serial, publicKey,
+        var result = await inventory.RegisterAndRecordDistributionAsync(token,
+            publicKey,
             secrets.Protect(Encoding.UTF8.GetBytes(request.SoPin), SecretPurposes.SoPin),
-            secrets.Protect(Encoding.UTF8.GetBytes(request.TransportPin), SecretPurposes.TransportPin), actor, ct);
+            secrets.Protect(Encoding.UTF8.GetBytes(request.TransportPin), SecretPurposes.TransportPin),
+            ApiKeyAuthentication.Actor(http),
+            ct);
         return result.Code switch
         {
             DistributionCode.Recorded => TypedResults.Ok(await Token(db, serial, ct)),
             DistributionCode.TokenNotFound => ApiProblem.NotFound(ErrorCodes.UnknownToken, "No token with this serial number is registered."),
             DistributionCode.InvalidPublicKey => ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "distributionPublicKey is not a supported public key."),
+            DistributionCode.InvalidToken => ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "The token could not be registered.", Errors(result.Errors)),
+            DistributionCode.Conflict => ApiProblem.Conflict(ErrorCodes.Conflict, "The token was changed at the same time; nothing was recorded, try again."),
             _ => ApiProblem.Conflict(ErrorCodes.InvalidStateTransition, $"The token cannot be distributed in its state ({result.TokenState})."),
         };
     }
@@ -389,37 +322,20 @@ public static class AdminApi
     private static ProblemHttpResult BadSerial() =>
         ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "The token serial must be 1-64 letters, digits, '.', '_' or '-'.");
 
-    /// <summary>The registry's checks of a user, plus the API's alphabets (see <see cref="Input"/>) for fields the registry accepts.</summary>
+    /// <summary>The registry's checks of a user (<see cref="InputValidation"/>, with the alphabets of <see cref="InputRules"/>).</summary>
     private static List<InputError> Check(NewUser user)
     {
         var errors = new List<InputError>();
         InputValidation.Validate(user, errors);
-        Strict(errors, Fields.RomanizedName, user.RomanizedName, Input.IsPersonName);
-        Strict(errors, Fields.KanjiName, user.KanjiName, Input.IsPersonName);
-        Strict(errors, Fields.Email, user.Email, v => Input.IsPlainText(v, 254));
-        Strict(errors, Fields.Organization, user.Organization, v => Input.IsPlainText(v));
-        Strict(errors, Fields.EmployeeId, user.EmployeeId, Input.IsIdentifier);
         return errors;
     }
 
-    /// <summary>The registry's checks of a token, plus the API's alphabets.</summary>
+    /// <summary>The registry's checks of a token.</summary>
     private static List<InputError> Check(NewToken token)
     {
         var errors = new List<InputError>();
         InputValidation.Validate(token, errors);
-        Strict(errors, Fields.Serial, token.Serial, Input.IsIdentifier);
-        Strict(errors, Fields.Manufacturer, token.Manufacturer, v => Input.IsPlainText(v, Input.MaxIdentifier));
-        Strict(errors, Fields.Model, token.Model, v => Input.IsPlainText(v, Input.MaxIdentifier));
         return errors;
-    }
-
-    private static void Strict(List<InputError> errors, string field, string? value, Func<string, bool> allowed)
-    {
-        string? trimmed = value?.Trim();
-        if (!string.IsNullOrEmpty(trimmed) && errors.TrueForAll(e => e.Field != field) && !allowed(trimmed))
-        {
-            errors.Add(new InputError(field, InputErrorCode.InvalidCharacters));
-        }
     }
 
     private static Dictionary<string, object?> Errors(IEnumerable<InputError> errors) =>

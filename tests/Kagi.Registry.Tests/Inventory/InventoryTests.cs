@@ -123,6 +123,71 @@ public abstract class InventoryTests(TestDatabase database)
     }
 
     [Fact]
+    public async Task Registering_and_distributing_an_unknown_token_is_one_transaction_that_a_refused_distribution_undoes()
+    {
+        await using var r = database.Open();
+        string serial = Seed.Unique("T");
+        int auditBefore = await r.Db.AuditEntries.CountAsync();
+
+        // The second part (the distribution) fails: the registration of the first part is not kept either.
+        var refused = await r.Inventory.RegisterAndRecordDistributionAsync(new NewToken(serial, "Maker", "Model"), [1, 2, 3], [9], [8], Services.Operator);
+        Assert.Equal(DistributionCode.InvalidPublicKey, refused.Code);
+        Assert.False(await r.Db.Tokens.AnyAsync(t => t.Serial == serial));
+        Assert.Equal(auditBefore, await r.Db.AuditEntries.CountAsync());
+
+        // Cancelled after the registration was written (the distribution's save is cancelled): nothing is kept.
+        using (var cancelled = new CancellationTokenSource())
+        {
+            r.Db.SavingChanges += Cancel;
+            try
+            {
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                    r.Inventory.RegisterAndRecordDistributionAsync(new NewToken(serial, "Maker", "Model"), Keys.NewSpki(), null, null, Services.Operator, cancelled.Token));
+            }
+            finally
+            {
+                r.Db.SavingChanges -= Cancel;
+            }
+
+            void Cancel(object? sender, Microsoft.EntityFrameworkCore.SavingChangesEventArgs e)
+            {
+                // The first save is the registration; the second (the distribution) is cancelled before it runs.
+                if (r.Db.ChangeTracker.Entries<Token>().Any(t => t.State == EntityState.Modified))
+                {
+                    cancelled.Cancel();
+                }
+            }
+        }
+
+        await using (var check = database.NewContext())
+        {
+            Assert.False(await check.Tokens.AnyAsync(t => t.Serial == serial));
+            Assert.Equal(auditBefore, await check.AuditEntries.CountAsync());
+        }
+
+        // Invalid registration data: refused with the fields, nothing written.
+        var invalid = await r.Inventory.RegisterAndRecordDistributionAsync(new NewToken(serial, "", "Model"), Keys.NewSpki(), null, null, Services.Operator);
+        Assert.Equal(DistributionCode.InvalidToken, invalid.Code);
+        Assert.Equal([new InputError(Fields.Manufacturer, InputErrorCode.Required)], invalid.Errors);
+
+        // Success: the token is registered and distributed, with both audit entries.
+        byte[] spki = Keys.NewSpki();
+        var done = await r.Inventory.RegisterAndRecordDistributionAsync(new NewToken(serial, "Maker", "Model"), spki, [9], [8], Services.Operator);
+        Assert.Equal(DistributionCode.Recorded, done.Code);
+        Token token = await r.Db.Tokens.AsNoTracking().SingleAsync(t => t.Serial == serial);
+        Assert.Equal(spki, token.DistributionPublicKey);
+        Assert.Equal(TokenState.InStock, token.State);
+        Assert.Equal(
+            [AuditActions.TokenRegistered, AuditActions.TokenDistributed],
+            await r.Db.AuditEntries.AsNoTracking().Where(e => e.Subject == "token:" + serial).OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync());
+
+        // A known token is distributed again without being registered twice.
+        var again = await r.Inventory.RegisterAndRecordDistributionAsync(new NewToken(serial, "Other", "Other"), Keys.NewSpki(), null, null, Services.Operator);
+        Assert.Equal(DistributionCode.Recorded, again.Code);
+        Assert.Equal("Maker", (await r.Db.Tokens.AsNoTracking().SingleAsync(t => t.Serial == serial)).Manufacturer);
+    }
+
+    [Fact]
     public async Task Certificate_id_prefix_is_configurable_and_checked()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new InventoryOptions { CertificateIdPrefix = "fc" }.Validate());
