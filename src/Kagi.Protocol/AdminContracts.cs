@@ -73,3 +73,31 @@ public sealed record RevokeRequest(string Reason);
 /// <param name="Entries">Entries checked.</param>
 /// <param name="FirstBrokenSequence">The first entry that was edited, removed or reordered.</param>
 public sealed record AuditVerificationDto(bool Ok, long Entries, long? FirstBrokenSequence);
+
+/// <summary>An issuing CA of the server.</summary>
+/// <param name="IssuerId">Its identifier (subject key identifier in hex), as in /pki/{issuerId}.cer and .crl.</param>
+/// <param name="Generation">1 for the CA created on first start, one more per rollover.</param>
+/// <param name="Subject">Its name.</param>
+/// <param name="NotBefore">Start of its validity.</param>
+/// <param name="NotAfter">End of its validity.</param>
+/// <param name="Status">"active" (signs new certificates and its CRL), "retired" (signs only its CRL, until its last
+/// certificate has expired) or "ended" (retired, and every certificate it issued has expired: no CRL any more).</param>
+/// <param name="RetiredAt">When a newer CA replaced it.</param>
+/// <param name="LastCertificateNotAfter">The latest notAfter of the certificates it issued.</param>
+/// <param name="Certificate">Its certificate, base64 DER.</param>
+public sealed record CaDto(
+    string IssuerId, int Generation, string Subject, DateTimeOffset NotBefore, DateTimeOffset NotAfter, string Status,
+    DateTimeOffset? RetiredAt, DateTimeOffset? LastCertificateNotAfter, string Certificate);
+
+/// <summary>Create a new issuing CA under the root (CA rollover). Every member is optional.</summary>
+/// <param name="KeyType">ecP256, ecP384, rsa3072 or rsa4096; default Kagi:Ca:KeyType.</param>
+/// <param name="ValidityYears">1-30; default Kagi:Ca:IssuingValidityYears (cut at the root's end).</param>
+/// <param name="Subject">Distinguished name such as "CN=Example Issuing CA G2, O=Example, C=JP"; default Kagi:Ca:IssuingName.</param>
+public sealed record CaRolloverRequest(string? KeyType = null, int? ValidityYears = null, string? Subject = null);
+
+/// <summary>A CRL published on request.</summary>
+/// <param name="IssuerId">The CA that signed it.</param>
+/// <param name="Number">Its CRL number.</param>
+/// <param name="ThisUpdate">Its thisUpdate.</param>
+/// <param name="NextUpdate">Its nextUpdate.</param>
+public sealed record CrlPublicationDto(string IssuerId, long Number, DateTimeOffset ThisUpdate, DateTimeOffset NextUpdate);

@@ -107,6 +107,18 @@ public sealed class KagiApiClient(HttpClient http)
     public Task<AuditVerificationDto> VerifyAuditAsync(CancellationToken ct = default) =>
         SendAsync<AuditVerificationDto>(HttpMethod.Get, "api/v1/admin/audit/verification", null, Auth.ApiKey, ct);
 
+    /// <summary>GET /api/v1/admin/ca: the issuing CAs, active first.</summary>
+    public Task<CaDto[]> ListCasAsync(CancellationToken ct = default) =>
+        SendAsync<CaDto[]>(HttpMethod.Get, "api/v1/admin/ca", null, Auth.ApiKey, ct);
+
+    /// <summary>POST /api/v1/admin/ca/rollover: a new issuing CA becomes active; returns it.</summary>
+    public Task<CaDto> RolloverCaAsync(CaRolloverRequest request, CancellationToken ct = default) =>
+        SendAsync<CaDto>(HttpMethod.Post, "api/v1/admin/ca/rollover", request, Auth.ApiKey, ct);
+
+    /// <summary>POST /api/v1/admin/crl/publication: publishes every CA's CRL now; returns what was published.</summary>
+    public Task<CrlPublicationDto[]> PublishCrlsAsync(CancellationToken ct = default) =>
+        SendAsync<CrlPublicationDto[]>(HttpMethod.Post, "api/v1/admin/crl/publication", null, Auth.ApiKey, ct);
+
     private enum Auth
     {
         None,

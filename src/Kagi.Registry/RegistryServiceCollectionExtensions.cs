@@ -17,7 +17,7 @@ public static class RegistryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="KagiDbContext"/> on the given database and the services (AuditLog, TokenStateMachine,
-    /// InventoryService, StoragePinService, NonceService, ApiKeyService, EnrollmentService, CrlNumberService) as scoped.
+    /// InventoryService, StoragePinService, NonceService, ApiKeyService, EnrollmentService, CrlNumberService, IssuingAuthorityStore) as scoped.
     /// <see cref="TimeProvider"/>, <see cref="StoragePinOptions"/> and <see cref="InventoryOptions"/> are added with
     /// defaults unless registered before (register yours first to change them).
     /// </summary>
@@ -47,6 +47,7 @@ public static class RegistryServiceCollectionExtensions
         services.AddScoped<ApiKeyService>();
         services.AddScoped<EnrollmentService>();
         services.AddScoped<CrlNumberService>();
+        services.AddScoped<Authorities.IssuingAuthorityStore>();
         return services;
     }
 }

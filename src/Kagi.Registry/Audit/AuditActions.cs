@@ -47,4 +47,10 @@ public static class AuditActions
 
     /// <summary>An API key was revoked.</summary>
     public const string ApiKeyRevoked = "api-key.revoked";
+
+    /// <summary>A new issuing CA was created and now signs new certificates (CA rollover).</summary>
+    public const string CaRolledOver = "ca.rolled-over";
+
+    /// <summary>The operator had the CRLs published now.</summary>
+    public const string CrlPublished = "crl.published";
 }

@@ -41,6 +41,9 @@ public sealed class KagiDbContext(DbContextOptions<KagiDbContext> options) : DbC
     /// <summary>CRL numbers per issuing CA.</summary>
     public DbSet<CrlState> CrlStates => Set<CrlState>();
 
+    /// <summary>The issuing CAs (CA rollover).</summary>
+    public DbSet<IssuingAuthority> IssuingAuthorities => Set<IssuingAuthority>();
+
     /// <summary>Saves changes; bumps <see cref="Token.RowVersion"/> of every modified token first.</summary>
     /// <returns>The number of rows written.</returns>
     /// <exception cref="DbUpdateConcurrencyException">A token was changed by someone else since it was read.</exception>

@@ -15,9 +15,15 @@ namespace Kagi.Server.Ca;
 public static class CaBootstrap
 {
     private const string RootCertificate = "root.pem";
-    private const string RootKey = "root.key.pem";
+    private const string RootKey = RootKeyFile;
     private const string IssuingCertificate = "issuing.pem";
-    private const string IssuingKey = "issuing.key.pem";
+    private const string IssuingKey = IssuingKeyFile;
+
+    /// <summary>File name of the root CA key in the CA folder (file mode).</summary>
+    public const string RootKeyFile = "root.key.pem";
+
+    /// <summary>File name of the first issuing CA key in the CA folder (file mode).</summary>
+    public const string IssuingKeyFile = "issuing.key.pem";
 
     /// <summary>CKA_ID of the root CA key on a token.</summary>
     public static readonly byte[] RootKeyId = "kagi-root-ca"u8.ToArray();
@@ -106,7 +112,8 @@ public static class CaBootstrap
     public static string DerivePassword(byte[] serverSecret) =>
         Convert.ToBase64String(HKDF.DeriveKey(HashAlgorithmName.SHA256, serverSecret, 32, info: "kagi ca key password v1"u8.ToArray()));
 
-    private static void WriteSecret(string path, string content)
+    /// <summary>Writes a file readable and writable by the owner only (on Unix), replacing any earlier one.</summary>
+    internal static void WriteSecret(string path, string content)
     {
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())

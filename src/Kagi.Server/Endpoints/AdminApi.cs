@@ -49,6 +49,7 @@ public static class AdminApi
         api.MapPost("/orders/{certificateId}/reopen", ReopenOrder);
         api.MapPost("/certificates/{serial}/revocation", Revoke);
         api.MapGet("/audit/verification", VerifyAudit);
+        CaAdminApi.Map(api);
         return app;
     }
 

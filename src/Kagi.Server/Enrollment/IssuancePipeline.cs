@@ -19,7 +19,7 @@ namespace Kagi.Server.Enrollment;
 /// commit together in <see cref="EnrollmentService.RecordIssuedAsync"/>). The same CSR for the same order returns
 /// the certificate already issued, so retries and concurrent instances never issue twice.
 /// </summary>
-public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment, KagiDbContext db, TimeProvider time)
+public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment, KagiDbContext db, Kagi.Registry.Authorities.IssuingAuthorityStore authorities, TimeProvider time)
 {
     /// <summary>Issues (or returns the already issued) certificate for <paramref name="status"/>'s order.</summary>
     /// <returns>The certificate response, or a problem with a stable code.</returns>
@@ -69,14 +69,16 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
                 : ApiProblem.Conflict(ErrorCodes.PublicKeyReused, "This public key was certified before; generate a new key pair.");
         }
 
-        // 4. Sign.
-        using X509Certificate2 certificate = ca.Issue(request, subject, time.GetUtcNow());
+        // 4. Sign with the active CA (after a rollover on another instance, the new one: the set is checked first).
+        await ca.RefreshAsync(authorities, cancellationToken).ConfigureAwait(false);
+        IssuedByCa issued = ca.Issue(request, subject, time.GetUtcNow());
+        using X509Certificate2 certificate = issued.Certificate;
 
         // 5 + 6. Persist and audit in one transaction.
-        OrderResult recorded = await enrollment.RecordIssuedAsync(order.CertificateId, certificate.RawData, ca.IssuerId, request.Fingerprint, actor, cancellationToken).ConfigureAwait(false);
+        OrderResult recorded = await enrollment.RecordIssuedAsync(order.CertificateId, certificate.RawData, issued.IssuerId, request.Fingerprint, actor, cancellationToken).ConfigureAwait(false);
         if (recorded.Code == OrderCode.Done)
         {
-            return TypedResults.Ok(Response(certificate));
+            return TypedResults.Ok(Response(certificate, issued.Chain));
         }
 
         // Lost a race with another request or instance: answer with what won if it was the same CSR.
@@ -94,19 +96,20 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
                             join c in db.IssuedCertificates.AsNoTracking() on o.CertificateSerial equals c.Serial
                             where o.CertificateId == certificateId && o.CsrFingerprint == csrFingerprint
                                 && (o.State == OrderState.Issued || o.State == OrderState.Stored)
-                            select c.Der).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                            select new { c.Der, c.IssuerCaId }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (issued is null)
         {
             return null;
         }
 
-        using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(issued);
-        return Response(certificate);
+        using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(issued.Der);
+        await ca.RefreshAsync(authorities, cancellationToken).ConfigureAwait(false);
+        return Response(certificate, ca.ChainOf(issued.IssuerCaId) ?? ca.Chain);
     }
 
-    private IssuedCertificateResponse Response(X509Certificate2 certificate) => new(
+    private static IssuedCertificateResponse Response(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain) => new(
         Convert.ToBase64String(certificate.RawData),
-        ca.Chain.Select(c => Convert.ToBase64String(c.RawData)).ToArray(),
+        chain.Select(c => Convert.ToBase64String(c.RawData)).ToArray(),
         certificate.SerialNumber,
         certificate.Subject,
         new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),

@@ -38,13 +38,14 @@ public static class KagiServerHost
         CaService ca;
         if (string.IsNullOrWhiteSpace(options.Ca.Pkcs11Module))
         {
-            var (root, issuing) = CaBootstrap.LoadOrCreate(caDirectory, options.Ca, options.Ca.KeyPassword ?? CaBootstrap.DerivePassword(secret), time);
-            ca = new CaService(root, issuing, options);
+            string password = options.Ca.KeyPassword ?? CaBootstrap.DerivePassword(secret);
+            var (root, issuing) = CaBootstrap.LoadOrCreate(caDirectory, options.Ca, password, time);
+            ca = new CaService(root, issuing, options, new FileCaKeyStore(caDirectory, password));
         }
         else
         {
             var (root, issuing, session) = CaBootstrap.LoadOrCreateOnToken(caDirectory, options.Ca, time);
-            ca = new CaService(root, issuing, options);
+            ca = new CaService(root, issuing, options, new TokenCaKeyStore(session));
             builder.Services.AddSingleton(session); // disposed (logout) with the host
         }
 
@@ -85,6 +86,7 @@ public static class KagiServerHost
         {
             KagiDbContext db = scope.ServiceProvider.GetRequiredService<KagiDbContext>();
             KagiMigrations.MigrateAsync(db).GetAwaiter().GetResult();
+            ca.InitializeAsync(scope.ServiceProvider.GetRequiredService<Kagi.Registry.Authorities.IssuingAuthorityStore>(), CancellationToken.None).GetAwaiter().GetResult();
             ApiKeyAuthentication.BootstrapAsync(scope.ServiceProvider.GetRequiredService<ApiKeyService>(), db, Path.Combine(data, "operator-api-key.txt"), CancellationToken.None)
                 .GetAwaiter().GetResult();
         }

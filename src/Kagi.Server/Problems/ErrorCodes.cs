@@ -37,5 +37,6 @@ public static class ErrorCodes
     public const string OrderAlreadyIssued = "order-already-issued";
     public const string InvalidStateTransition = "invalid-state-transition";
     public const string ImportFailed = "import-failed";
+    public const string CaRootNotValid = "ca-root-not-valid";
 }
 #pragma warning restore CS1591

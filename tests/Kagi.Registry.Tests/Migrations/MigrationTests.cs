@@ -9,11 +9,11 @@ namespace Kagi.Registry.Tests.Migrations;
 public abstract class MigrationTests(TestDatabase database)
 {
     [Fact]
-    public async Task Migrations_list_is_initial_schema_then_revocation_indexes()
+    public async Task Migrations_list_is_initial_schema_then_revocation_indexes_then_issuing_authorities()
     {
         await using var db = database.NewContext();
-        Assert.Equal([InitialSchema.Id, CertificateRevocationIndexes.Id], db.Database.GetMigrations());
-        Assert.Equal([InitialSchema.Id, CertificateRevocationIndexes.Id], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal([InitialSchema.Id, CertificateRevocationIndexes.Id, IssuingAuthorities.Id], db.Database.GetMigrations());
+        Assert.Equal([InitialSchema.Id, CertificateRevocationIndexes.Id, IssuingAuthorities.Id], await db.Database.GetAppliedMigrationsAsync());
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 
@@ -62,9 +62,10 @@ public abstract class MigrationTests(TestDatabase database)
         await using (var db = old.NewContext())
         {
             await KagiMigrations.MigrateAsync(db);
-            Assert.Equal([InitialSchema.Id, CertificateRevocationIndexes.Id], await db.Database.GetAppliedMigrationsAsync());
+            Assert.Equal([InitialSchema.Id, CertificateRevocationIndexes.Id, IssuingAuthorities.Id], await db.Database.GetAppliedMigrationsAsync());
             Assert.Contains("ix_nonces_expires_at", await IndexNamesAsync(db));
             Assert.Contains("ix_issued_certificates_issuer_revoked", await IndexNamesAsync(db));
+            Assert.Contains("ux_issuing_authorities_generation", await IndexNamesAsync(db));
 
             User user = await db.Users.SingleAsync(u => u.EmployeeId == "E-OLD-1");
             Assert.Equal("佐藤 花子", user.KanjiName);
@@ -85,6 +86,7 @@ public abstract class MigrationTests(TestDatabase database)
         var names = await IndexNamesAsync(db);
         Assert.DoesNotContain("ix_nonces_expires_at", names);
         Assert.DoesNotContain("ix_issued_certificates_issuer_revoked", names);
+        Assert.DoesNotContain("ux_issuing_authorities_generation", names);
         Assert.Contains("ux_assignments_open_token", names);
         Assert.Equal([InitialSchema.Id], await db.Database.GetAppliedMigrationsAsync());
     }
@@ -109,7 +111,7 @@ public abstract class MigrationTests(TestDatabase database)
             await Task.WhenAll(Run(a), Run(b));
 
             await using var check = empty.NewContext();
-            Assert.Equal([InitialSchema.Id, CertificateRevocationIndexes.Id], await check.Database.GetAppliedMigrationsAsync());
+            Assert.Equal([InitialSchema.Id, CertificateRevocationIndexes.Id, IssuingAuthorities.Id], await check.Database.GetAppliedMigrationsAsync());
             Assert.Empty(await check.Database.GetPendingMigrationsAsync());
         }
     }
