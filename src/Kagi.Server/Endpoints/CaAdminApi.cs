@@ -47,7 +47,7 @@ public static class CaAdminApi
         CaRolloverRequest request, HttpContext http, CaService ca, IssuingAuthorityStore store, KagiServerOptions options, TimeProvider time, CancellationToken ct)
     {
         CaKeyType keyType = default;
-        if (request is null || (request.KeyType is null ? !Enum.TryParse(options.Ca.KeyType, ignoreCase: true, out keyType) : !Input.TryEnumName(request.KeyType, out keyType)))
+        if (request is null || (request.KeyType is null ? !Enum.TryParse(options.Ca.KeyType, ignoreCase: true, out keyType) : !TryKeyType(request.KeyType, out keyType)))
         {
             return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "keyType must be one of ecP256, ecP384, rsa3072, rsa4096.");
         }
@@ -95,6 +95,14 @@ public static class CaAdminApi
         return new CaDto(
             record.IssuerId, record.Generation, certificate.Subject, new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero), record.NotAfter,
             status, record.RetiredAt, last, Convert.ToBase64String(record.Certificate));
+    }
+
+    // A key type by name ("ecP384"), never by number.
+    private static bool TryKeyType(string value, out CaKeyType type)
+    {
+        type = default;
+        return value is { Length: > 0 and <= 16 } && char.IsAsciiLetter(value[0]) && value.All(char.IsAsciiLetterOrDigit)
+            && Enum.TryParse(value, ignoreCase: true, out type) && Enum.IsDefined(type);
     }
 
     private static bool TryName(string value, out X500DistinguishedName? name)
