@@ -62,12 +62,20 @@ public sealed class RealServer : IAsyncDisposable
         var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
         roots.ImportFromPemFile(RootPemPath);
         var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, sent, _) =>
         {
             using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
             chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.AddRange(roots);
             chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            if (sent is not null)
+            {
+                foreach (System.Security.Cryptography.X509Certificates.X509ChainElement element in sent.ChainElements)
+                {
+                    chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+                }
+            }
+
             return certificate is not null && chain.Build(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
         };
         return new Kagi.Protocol.KagiApiClient(new HttpClient(handler) { BaseAddress = new Uri(Url.TrimEnd('/') + "/") }) { ApiKey = OperatorApiKey };
