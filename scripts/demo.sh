@@ -45,8 +45,8 @@ echo "   token $serial assigned to Taro Yamada; storage PIN mailed to $(basename
 unset KAGI_API_KEY
 
 user_pin="k4g1demo"
-echo "== User: kagi enroll (unattended: storage PIN, new user PIN, confirmation on standard input)"
-printf '%s\n%s\n%s\n' "$storage_pin" "$user_pin" "$user_pin" | scripts/kagi enroll --pins-stdin --yes
+echo "== User: kagi enroll (unattended: storage PIN and new user PIN on standard input)"
+printf '%s\n%s\n' "$storage_pin" "$user_pin" | scripts/kagi enroll --storage-pin-stdin --new-pin-stdin --yes
 
 echo
 echo "\$ kagi certs"

@@ -20,6 +20,7 @@ root.Subcommands.Add(PinCommands.CreateLogin());
 root.Subcommands.Add(PinCommands.CreatePin());
 root.Subcommands.Add(WatchCommand.Create());
 root.Subcommands.Add(EnrollCommand.Create());
+root.Subcommands.Add(EnrollCommand.CreateWizard());
 root.Subcommands.Add(AdminCommands.Create());
 root.Subcommands.Add(DemoCommand.Create());
 

@@ -15,7 +15,9 @@ namespace Kagi.Enrollment;
 /// STEP 2 user confirmation, STEP 3 storage PIN, STEP 4/5 user PIN and storage. The terminal wizard and the browser
 /// UI drive the same object. Every step can be repeated after an interruption: the key pair's CKA_ID is derived
 /// from the order's certificate ID, so a rerun finds a key it generated before instead of leaving it behind, and the
-/// server returns the same certificate for the same key.
+/// server returns the same certificate for the same key. When a run died after the storage PIN was spent,
+/// <see cref="TryResumeAsync"/> (after STEP 1 and 2 again) gets the PIN-verified state back from the server within its
+/// resume window, so STEP 3 is skipped.
 /// </summary>
 public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken token, string serverOrigin)
 {
@@ -24,6 +26,9 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
 
     /// <summary>The token being enrolled.</summary>
     public AttachedToken Token { get; } = token;
+
+    /// <summary>True once STEP 3 succeeded or <see cref="TryResumeAsync"/> resumed: <see cref="StoreAsync"/> may run.</summary>
+    public bool StoragePinVerified => _transportPin is not null;
 
     /// <summary>STEP 1: the token proves itself with its distribution key over a fresh server nonce.</summary>
     /// <exception cref="EnrollmentException">Unknown, undistributed or unauthenticated token.</exception>
@@ -51,6 +56,8 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
         {
             throw Translate(e);
         }
+
+        EnrollmentTestHook.Reached(EnrollmentTestHook.AfterStep1);
     }
 
     /// <summary>STEP 2: the user the token is assigned to.</summary>
@@ -60,6 +67,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
         try
         {
             _user = await api.GetAssignedUserAsync(ct).ConfigureAwait(false);
+            EnrollmentTestHook.Reached(EnrollmentTestHook.AfterStep2);
             return _user;
         }
         catch (ApiProblemException e)
@@ -76,6 +84,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
         {
             StoragePinResponse response = await api.VerifyStoragePinAsync(storagePin, ct).ConfigureAwait(false);
             _transportPin = response.TransportPin;
+            EnrollmentTestHook.Reached(EnrollmentTestHook.AfterStep3);
             return new StoragePinCheck(true, null);
         }
         catch (ApiProblemException e) when (e.Code == "storage-pin-wrong")
@@ -89,14 +98,82 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
     }
 
     /// <summary>
+    /// Between STEP 2 and STEP 3: asks the server whether this order's storage PIN was already verified by an
+    /// interrupted run within the resume window (30 minutes after the verification). If so, the flow holds a
+    /// PIN-verified ticket again and STEP 3 is skipped.
+    /// </summary>
+    /// <returns>True when resumed (skip STEP 3); false when the storage PIN still has to be entered.</returns>
+    /// <exception cref="EnrollmentException">
+    /// <see cref="EnrollmentFailure.StoragePinUsed"/>: the PIN was spent longer ago than the window, only a reissued
+    /// storage PIN helps; other refusals as in the other steps.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">Called before STEP 2.</exception>
+    public async Task<bool> TryResumeAsync(CancellationToken ct = default)
+    {
+        if (_user is null)
+        {
+            throw new InvalidOperationException("Confirm the user first.");
+        }
+
+        try
+        {
+            StoragePinResponse response = await api.ResumeEnrollmentAsync(ct).ConfigureAwait(false);
+            _transportPin = response.TransportPin;
+            return true;
+        }
+        catch (ApiProblemException e) when (e.Code == "storage-pin-not-verified")
+        {
+            return false;
+        }
+        catch (ApiProblemException e)
+        {
+            throw Translate(e);
+        }
+    }
+
+    /// <summary>The key type to generate on <paramref name="token"/>: EC P-256 when it can make EC keys, else RSA-2048.</summary>
+    /// <param name="token">The token.</param>
+    /// <returns>The key type.</returns>
+    public static KeySpec PreferredKeySpec(AttachedToken token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return token.Slot.GetMechanisms().Contains(CKM.CKM_EC_KEY_PAIR_GEN) ? KeySpec.EcP256 : KeySpec.Rsa2048;
+    }
+
+    /// <summary>
     /// STEP 4/5: logs in with the transport PIN (or, on a rerun after the PIN was already changed, with
     /// <paramref name="newUserPin"/>), generates the key pair on the token (or finds the one an interrupted run made),
     /// sends a CSR signed on the token, writes the certificate and the CA chain, sets the user PIN and reports the
     /// certificate stored.
     /// </summary>
-    /// <exception cref="EnrollmentException">The token refused both PINs, or the server refused.</exception>
+    /// <param name="newUserPin">The user's new PIN (already checked against the PIN rules).</param>
+    /// <param name="keySpec">Key type; null for <see cref="PreferredKeySpec"/>.</param>
+    /// <param name="ct">Cancels the server calls.</param>
+    /// <returns>The stored certificate.</returns>
+    /// <exception cref="EnrollmentException">
+    /// The token refused both PINs (<see cref="EnrollmentFailure.TokenPinRejected"/>), failed
+    /// (<see cref="EnrollmentFailure.TokenError"/>, removed or full), or the server refused.
+    /// </exception>
+    /// <exception cref="HttpRequestException">The server could not be reached; a rerun continues where this stopped.</exception>
     /// <exception cref="InvalidOperationException">Called before STEP 2 and STEP 3.</exception>
-    public async Task<StoredCertificate> StoreAsync(PinBuffer newUserPin, KeySpec keySpec = KeySpec.EcP256, CancellationToken ct = default)
+    public async Task<StoredCertificate> StoreAsync(PinBuffer newUserPin, KeySpec? keySpec = null, CancellationToken ct = default)
+    {
+        if (_user is null || _transportPin is null)
+        {
+            throw new InvalidOperationException("Confirm the user and verify the storage PIN first.");
+        }
+
+        try
+        {
+            return await StoreOnTokenAsync(newUserPin, keySpec ?? PreferredKeySpec(Token), ct).ConfigureAwait(false);
+        }
+        catch (Pkcs11Exception e)
+        {
+            throw new EnrollmentException(EnrollmentFailure.TokenError, Kagi.Pkcs11.Interop.CkrNames.Name(e.Result), e);
+        }
+    }
+
+    private async Task<StoredCertificate> StoreOnTokenAsync(PinBuffer newUserPin, KeySpec keySpec, CancellationToken ct)
     {
         if (_user is null || _transportPin is null)
         {
@@ -116,13 +193,22 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             throw new EnrollmentException(EnrollmentFailure.TokenPinRejected);
         }
 
-        TokenKeyPair key = FindKey(session.Session, keyId) ?? TokenKeyGenerator.Generate(session.Session, keySpec, _user.RomanizedName, keyId);
+        TokenKeyPair? found = FindKey(session.Session, keyId);
+        if (found is null)
+        {
+            RemoveHalfKeyPair(session.Session, keyId);
+            found = TokenKeyGenerator.Generate(session.Session, keySpec, _user.RomanizedName, keyId);
+            EnrollmentTestHook.Reached(EnrollmentTestHook.AfterKeyGeneration);
+        }
+
+        TokenKeyPair key = found;
         using AsymmetricAlgorithm signer = key.CreateSigner();
         byte[] csr = signer is ECDsa ec
             ? new CertificateRequest($"CN={_user.CertificateId}", ec, HashAlgorithmName.SHA256).CreateSigningRequest()
             : new CertificateRequest($"CN={_user.CertificateId}", (RSA)signer, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequest();
 
         IssuedCertificateResponse issued;
+        EnrollmentTestHook.Reached(EnrollmentTestHook.BeforeCertificateRequest);
         try
         {
             issued = await api.RequestCertificateAsync(csr, ct).ConfigureAwait(false);
@@ -132,12 +218,16 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             throw Translate(e);
         }
 
+        EnrollmentTestHook.Reached(EnrollmentTestHook.AfterIssue);
         WriteCertificates(session.Session, issued, keyId, _user.RomanizedName);
+        EnrollmentTestHook.Reached(EnrollmentTestHook.AfterWrite);
         if (transportLogin)
         {
             using PinBuffer transport = PinBuffer.FromChars(_transportPin);
             session.SetPin(transport, newUserPin);
         }
+
+        EnrollmentTestHook.Reached(EnrollmentTestHook.AfterPinSet);
 
         try
         {
@@ -165,6 +255,19 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             ? session.GetAttribute(pub.Value, CKA.CKA_EC_PARAMS).AsBytes().Length == 7 ? KeySpec.EcP384 : KeySpec.EcP256
             : KeySpec.Rsa2048;
         return new TokenKeyPair(session, pub.Value, priv.Value, id, spec);
+    }
+
+    // C_GenerateKeyPair creates both halves at once on the tokens we know, but a module that persists them one by
+    // one could be interrupted in between; a lone half with this order's CKA_ID is removed so no orphan remains.
+    private static void RemoveHalfKeyPair(Session session, byte[] id)
+    {
+        foreach (ulong keyClass in new[] { CKO.CKO_PRIVATE_KEY, CKO.CKO_PUBLIC_KEY })
+        {
+            foreach (ulong handle in session.FindObjects(ObjectAttribute.ULong(CKA.CKA_CLASS, keyClass), ObjectAttribute.Bytes(CKA.CKA_ID, id)).ToArray())
+            {
+                session.DestroyObject(handle);
+            }
+        }
     }
 
     private static void WriteCertificates(Session session, IssuedCertificateResponse issued, byte[] keyId, string label)
@@ -202,8 +305,10 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             "token-authentication-failed" => EnrollmentFailure.TokenAuthenticationFailed,
             "no-assignment" => EnrollmentFailure.NoAssignment,
             "certificate-already-stored" => EnrollmentFailure.AlreadyStored,
-            "storage-pin-locked" or "storage-pin-used" or "storage-pin-not-issued" => EnrollmentFailure.StoragePinLocked,
+            "storage-pin-locked" or "storage-pin-not-issued" => EnrollmentFailure.StoragePinLocked,
+            "storage-pin-used" => EnrollmentFailure.StoragePinUsed,
             "storage-pin-expired" => EnrollmentFailure.StoragePinExpired,
+            "storage-pin-not-verified" => EnrollmentFailure.StoragePinReissued,
             _ => EnrollmentFailure.ServerRefused,
         },
         e.Code,

@@ -24,6 +24,18 @@ public enum EnrollmentFailure
     /// <summary>The storage PIN has expired.</summary>
     StoragePinExpired,
 
+    /// <summary>
+    /// The storage PIN was used by an earlier run longer ago than the server's resume window; the operator must
+    /// issue a new one.
+    /// </summary>
+    StoragePinUsed,
+
+    /// <summary>The operator reissued the storage PIN after it was verified; run again with the new PIN.</summary>
+    StoragePinReissued,
+
+    /// <summary>The token failed (removed, full, or another PKCS#11 error named in the code); a rerun continues.</summary>
+    TokenError,
+
     /// <summary>Neither the transport PIN nor the new user PIN opens the token.</summary>
     TokenPinRejected,
 

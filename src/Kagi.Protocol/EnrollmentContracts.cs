@@ -32,7 +32,8 @@ public sealed record TicketResponse(string Ticket, DateTimeOffset ExpiresAt);
 /// <param name="RomanizedName">Name in Latin letters.</param>
 /// <param name="Serial">Token serial.</param>
 /// <param name="CertificateId">The certificate ID the certificate will carry.</param>
-public sealed record AssignedUserResponse(string RomanizedName, string Serial, string CertificateId);
+/// <param name="OperatorContact">Whom the user contacts when the name is wrong or something fails (server setting).</param>
+public sealed record AssignedUserResponse(string RomanizedName, string Serial, string CertificateId, string? OperatorContact = null);
 
 /// <summary>The storage PIN the user received by e-mail.</summary>
 /// <param name="StoragePin">The PIN.</param>

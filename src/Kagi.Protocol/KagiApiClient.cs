@@ -45,6 +45,18 @@ public sealed class KagiApiClient(HttpClient http)
         return response;
     }
 
+    /// <summary>
+    /// POST /api/v1/enrollment/resume: after a fresh token authentication, resumes an enrollment whose storage PIN
+    /// was verified within the server's resume window; keeps the PIN-verified ticket.
+    /// </summary>
+    /// <exception cref="ApiProblemException">storage-pin-not-verified (nothing to resume), storage-pin-used (window over) and others.</exception>
+    public async Task<StoragePinResponse> ResumeEnrollmentAsync(CancellationToken ct = default)
+    {
+        StoragePinResponse response = await SendAsync<StoragePinResponse>(HttpMethod.Post, "api/v1/enrollment/resume", null, Auth.Ticket, ct).ConfigureAwait(false);
+        Ticket = response.Ticket;
+        return response;
+    }
+
     /// <summary>POST /api/v1/enrollment/certificate.</summary>
     public Task<IssuedCertificateResponse> RequestCertificateAsync(byte[] csrDer, CancellationToken ct = default) =>
         SendAsync<IssuedCertificateResponse>(HttpMethod.Post, "api/v1/enrollment/certificate", new CertificateSigningRequest(Convert.ToBase64String(csrDer)), Auth.Ticket, ct);

@@ -68,47 +68,53 @@ internal static class PinCommands
                 return stop.Value;
             }
 
-            var reader = new PinReader(parse.GetValue(pinStdin));
-            using PinBuffer current = reader.Read(Messages.PromptCurrentPin);
-            using PinBuffer next = reader.Read(Messages.PromptNewPin);
-            using PinBuffer confirm = reader.Read(Messages.PromptConfirmPin);
-            var changer = new PinChanger(new PinPolicyValidator(), new PinStrengthEvaluator(new PinStrengthOptions { Names = parse.GetValue(names) ?? [] }));
-            PinChangeResult result = changer.Change(token, current, next, confirm);
-
-            var problems = new List<string>();
-            problems.AddRange(result.Policy.Violations.Select(v => Describe.Violation(v, result.Policy)));
-            if (result.Outcome == PinChangeOutcome.TooWeak)
-            {
-                problems.AddRange(result.Strength!.RefusalReasons.Select(Describe.Weakness));
-            }
-
-            PinState state = result.Login?.PinState ?? token.Refresh().PinState;
-            if (parse.GetValue(json))
-            {
-                Output.Json(new PinResultJson(token.Info.Serial, Camel(result.Outcome.ToString()), state, problems));
-            }
-
-            switch (result.Outcome)
-            {
-                case PinChangeOutcome.Changed:
-                    if (!parse.GetValue(json))
-                    {
-                        Output.Line(Messages.PinChanged);
-                    }
-
-                    return ExitCodes.Ok;
-                case PinChangeOutcome.PolicyViolation or PinChangeOutcome.TooWeak:
-                    Output.Error(Messages.ErrNewPinRejected);
-                    problems.ForEach(p => Output.Error("  " + p));
-                    return ExitCodes.PinRejected;
-                case PinChangeOutcome.RejectedByToken:
-                    Output.Error(ErrorReporter.Format(Messages.ErrTokenRejectedPin, result.TokenResult?.ToString() ?? string.Empty));
-                    return ExitCodes.PinRejected;
-                default:
-                    return PinFlow.ReportFailure(result.Login!) ?? ExitCodes.WrongPin;
-            }
+            return ChangeUserPin(token, new PinReader(parse.GetValue(pinStdin)), parse.GetValue(names) ?? [], parse.GetValue(json));
         }));
         return command;
+    }
+
+    /// <summary>Reads current, new and confirmation PIN from <paramref name="reader"/> and changes the user PIN; prints the outcome.</summary>
+    /// <returns>The exit code.</returns>
+    internal static int ChangeUserPin(AttachedToken token, PinReader reader, string[] names, bool json)
+    {
+        using PinBuffer current = reader.Read(Messages.PromptCurrentPin);
+        using PinBuffer next = reader.Read(Messages.PromptNewPin);
+        using PinBuffer confirm = reader.Read(Messages.PromptConfirmPin);
+        var changer = new PinChanger(new PinPolicyValidator(), new PinStrengthEvaluator(new PinStrengthOptions { Names = names }));
+        PinChangeResult result = changer.Change(token, current, next, confirm);
+
+        var problems = new List<string>();
+        problems.AddRange(result.Policy.Violations.Select(v => Describe.Violation(v, result.Policy)));
+        if (result.Outcome == PinChangeOutcome.TooWeak)
+        {
+            problems.AddRange(result.Strength!.RefusalReasons.Select(Describe.Weakness));
+        }
+
+        PinState state = result.Login?.PinState ?? token.Refresh().PinState;
+        if (json)
+        {
+            Output.Json(new PinResultJson(token.Info.Serial, Camel(result.Outcome.ToString()), state, problems));
+        }
+
+        switch (result.Outcome)
+        {
+            case PinChangeOutcome.Changed:
+                if (!json)
+                {
+                    Output.Line(Messages.PinChanged);
+                }
+
+                return ExitCodes.Ok;
+            case PinChangeOutcome.PolicyViolation or PinChangeOutcome.TooWeak:
+                Output.Error(Messages.ErrNewPinRejected);
+                problems.ForEach(p => Output.Error("  " + p));
+                return ExitCodes.PinRejected;
+            case PinChangeOutcome.RejectedByToken:
+                Output.Error(ErrorReporter.Format(Messages.ErrTokenRejectedPin, result.TokenResult?.ToString() ?? string.Empty));
+                return ExitCodes.PinRejected;
+            default:
+                return PinFlow.ReportFailure(result.Login!) ?? ExitCodes.WrongPin;
+        }
     }
 
     private static Command CreateStrength()

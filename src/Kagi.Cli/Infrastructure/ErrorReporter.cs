@@ -10,7 +10,15 @@ internal static class ErrorReporter
 {
     public static int Report(Exception e)
     {
-        (string message, int code) = e switch
+        (string message, int code) = Classify(e);
+        Output.Error(message);
+        return code;
+    }
+
+    /// <summary>The localized message and exit code for <paramref name="e"/>, without printing.</summary>
+    public static (string Message, int ExitCode) Classify(Exception e)
+    {
+        return e switch
         {
             KagiException k => Describe(k),
             Pkcs11Exception p => (Format(Messages.ErrTokenFailure, p.Message), ExitCodes.TokenError),
@@ -19,8 +27,6 @@ internal static class ErrorReporter
             IOException or UnauthorizedAccessException => (Format(Messages.ErrFile, e.Message), ExitCodes.FileError),
             _ => (Format(Messages.ErrUnexpected, e.GetType().Name + ": " + e.Message + (Environment.GetEnvironmentVariable("KAGI_DEBUG") == "1" ? Environment.NewLine + e.StackTrace : string.Empty)), ExitCodes.Unexpected),
         };
-        Output.Error(message);
-        return code;
     }
 
     private static (string, int) Describe(KagiException e)

@@ -21,6 +21,25 @@ internal sealed class PinReader(bool fromStdin)
         return fromStdin ? ReadLineFromStdin() : ReadFromTerminal(prompt);
     }
 
+    /// <summary>
+    /// Reads one answer (not a secret) for a wizard prompt: from the terminal, or as the next line of standard input
+    /// when PINs come from there too, so a script (or a test) can drive every prompt in order.
+    /// </summary>
+    /// <returns>The trimmed answer; empty for a bare Enter.</returns>
+    /// <exception cref="KagiException"><see cref="KagiError.PinRequired"/> when standard input has ended.</exception>
+    public string ReadAnswer(string prompt)
+    {
+        Console.Error.Write(prompt);
+        if (!fromStdin)
+        {
+            return (Console.ReadLine() ?? throw new KagiException(KagiError.PinRequired)).Trim();
+        }
+
+        using PinBuffer line = ReadLineFromStdin();
+        Console.Error.WriteLine();
+        return System.Text.Encoding.UTF8.GetString(line.Bytes).Trim();
+    }
+
     private PinBuffer ReadLineFromStdin()
     {
         _stdin ??= Console.OpenStandardInput();

@@ -33,6 +33,9 @@ public static class AuditActions
     /// <summary>A wrong storage PIN was presented.</summary>
     public const string StoragePinWrong = "storage-pin.wrong";
 
+    /// <summary>An interrupted enrollment resumed on a storage PIN verified earlier (within the resume window).</summary>
+    public const string StoragePinResumed = "storage-pin.resumed";
+
     /// <summary>A certificate was issued for an order.</summary>
     public const string CertificateIssued = "certificate.issued";
 

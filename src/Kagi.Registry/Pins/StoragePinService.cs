@@ -144,6 +144,34 @@ public sealed class StoragePinService
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The assignment's current storage PIN: the latest one not superseded by a reissue. Enrollment tickets are
+    /// bound to the PIN they were verified with; once the operator reissues, this returns the new PIN and the old
+    /// tickets stop working.
+    /// </summary>
+    /// <param name="assignmentId">The assignment.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The current PIN, or null when none was issued.</returns>
+    public async Task<CurrentStoragePin?> CurrentAsync(long assignmentId, CancellationToken cancellationToken = default)
+    {
+        StoragePin? pin = await db.StoragePins.AsNoTracking()
+            .Where(p => p.AssignmentId == assignmentId && p.State != StoragePinState.Superseded)
+            .OrderByDescending(p => p.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return pin is null ? null : new CurrentStoragePin(pin.Id, pin.State, pin.UsedAt);
+    }
+
+    /// <summary>Records in the audit log that an interrupted enrollment resumed on the verified PIN <paramref name="pinId"/>.</summary>
+    /// <param name="assignmentId">The assignment.</param>
+    /// <param name="pinId">The verified PIN.</param>
+    /// <param name="tokenSerial">The token that authenticated again.</param>
+    /// <param name="actor">Who resumes.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async Task RecordResumedAsync(long assignmentId, long pinId, string tokenSerial, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        var details = new JsonObject { ["assignment"] = assignmentId, ["pin"] = pinId };
+        await audit.AppendAsync(actor, AuditActions.StoragePinResumed, "token:" + tokenSerial, details, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<StoragePinVerification> UseAsync(StoragePin stored, string serial, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
         int max = options.MaxAttempts;
@@ -158,7 +186,7 @@ public sealed class StoragePinService
 
         var details = new JsonObject { ["assignment"] = stored.AssignmentId, ["pin"] = stored.Id };
         await audit.AppendAsync(actor, AuditActions.StoragePinVerified, "token:" + serial, details, cancellationToken).ConfigureAwait(false);
-        return new StoragePinVerification(StoragePinOutcome.Ok, Math.Max(0, max - stored.FailedAttempts), stored.AssignmentId);
+        return new StoragePinVerification(StoragePinOutcome.Ok, Math.Max(0, max - stored.FailedAttempts), stored.AssignmentId, stored.Id);
     }
 
     private async Task<StoragePinVerification> CountFailureAsync(StoragePin stored, string serial, AuditActor actor, CancellationToken cancellationToken)

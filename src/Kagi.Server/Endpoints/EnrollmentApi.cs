@@ -31,6 +31,7 @@ public static class EnrollmentApi
         api.MapPost("/authenticate", Authenticate);
         api.MapGet("/user", AssignedUser).Add(TicketFirst);
         api.MapPost("/storage-pin", VerifyStoragePin).Add(TicketFirst);
+        api.MapPost("/resume", Resume).Add(TicketFirst);
         api.MapPost("/certificate", RequestCertificate).Add(TicketFirst);
         api.MapPost("/stored", ReportStored).Add(TicketFirst);
         return app;
@@ -127,7 +128,7 @@ public static class EnrollmentApi
 
     /// <summary>The user the authenticated token is assigned to.</summary>
     public static async Task<Results<Ok<AssignedUserResponse>, ProblemHttpResult>> AssignedUser(
-        HttpContext http, SecretProtector secrets, EnrollmentService enrollment, TimeProvider time)
+        HttpContext http, SecretProtector secrets, EnrollmentService enrollment, KagiServerOptions options, TimeProvider time)
     {
         var (_, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: false);
         if (problem is not null)
@@ -140,7 +141,7 @@ public static class EnrollmentApi
             return ApiProblem.Conflict(ErrorCodes.CertificateAlreadyStored, "A certificate is already stored on this token.");
         }
 
-        return TypedResults.Ok(new AssignedUserResponse(status.User!.RomanizedName, status.Serial, status.Order.CertificateId));
+        return TypedResults.Ok(new AssignedUserResponse(status.User!.RomanizedName, status.Serial, status.Order.CertificateId, options.OperatorContact));
     }
 
     /// <summary>Verifies the storage PIN; on success returns an upgraded ticket and the token's transport PIN.</summary>
@@ -183,7 +184,51 @@ public static class EnrollmentApi
         string transportPin = token?.EncryptedTransportPin is { } sealedPin
             ? Encoding.UTF8.GetString(secrets.Unprotect(sealedPin, SecretPurposes.TransportPin))
             : string.Empty;
-        var upgraded = ticket with { PinVerified = true, ExpiresAt = time.GetUtcNow().Add(EnrollmentContext.TicketLifetime).ToUnixTimeSeconds() };
+        var upgraded = ticket with { PinVerified = true, PinId = result.PinId, ExpiresAt = time.GetUtcNow().Add(EnrollmentContext.TicketLifetime).ToUnixTimeSeconds() };
+        TicketResponse t = EnrollmentContext.NewTicket(upgraded, secrets);
+        return TypedResults.Ok(new StoragePinResponse(t.Ticket, t.ExpiresAt, transportPin));
+    }
+
+    /// <summary>
+    /// Resumes an interrupted enrollment: when the assignment's current storage PIN was verified less than
+    /// <see cref="EnrollmentContext.ResumeWindow"/> ago, a client that has just authenticated the token again (its
+    /// ticket) gets a PIN-verified ticket for the same order and the transport PIN, as the verification gave it.
+    /// After the window only a reissued storage PIN helps (<c>storage-pin-used</c>); with no verified PIN the client
+    /// goes through STEP 3 (<c>storage-pin-not-verified</c>).
+    /// </summary>
+    public static async Task<Results<Ok<StoragePinResponse>, ProblemHttpResult>> Resume(
+        HttpContext http, SecretProtector secrets, EnrollmentService enrollment, StoragePinService pins,
+        Kagi.Registry.Data.KagiDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var (ticket, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (status!.Order!.State == OrderState.Stored)
+        {
+            return ApiProblem.Conflict(ErrorCodes.CertificateAlreadyStored, "A certificate is already stored on this token.");
+        }
+
+        CurrentStoragePin? current = await pins.CurrentAsync(ticket!.AssignmentId, ct);
+        if (current is null || current.State != StoragePinState.Used || current.UsedAt is null)
+        {
+            return ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "The storage PIN has not been verified; there is nothing to resume.");
+        }
+
+        DateTimeOffset now = time.GetUtcNow();
+        if (current.UsedAt.Value + EnrollmentContext.ResumeWindow <= now)
+        {
+            return ApiProblem.Conflict(ErrorCodes.StoragePinUsed, "The storage PIN was used too long ago to resume; ask the CA operator to issue a new one.");
+        }
+
+        Token? token = await db.Tokens.FindAsync([status.TokenId], ct);
+        string transportPin = token?.EncryptedTransportPin is { } sealedPin
+            ? Encoding.UTF8.GetString(secrets.Unprotect(sealedPin, SecretPurposes.TransportPin))
+            : string.Empty;
+        await pins.RecordResumedAsync(ticket.AssignmentId, current.Id, ticket.Serial, EnrollmentContext.Actor(http, ticket.Serial), ct);
+        var upgraded = ticket with { PinVerified = true, PinId = current.Id, ExpiresAt = now.Add(EnrollmentContext.TicketLifetime).ToUnixTimeSeconds() };
         TicketResponse t = EnrollmentContext.NewTicket(upgraded, secrets);
         return TypedResults.Ok(new StoragePinResponse(t.Ticket, t.ExpiresAt, transportPin));
     }

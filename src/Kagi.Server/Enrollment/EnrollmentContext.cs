@@ -1,5 +1,6 @@
 using Kagi.Registry.Audit;
 using Kagi.Registry.Enrollment;
+using Kagi.Registry.Pins;
 using Kagi.Server.Problems;
 using Kagi.Server.Security;
 using Kagi.Protocol;
@@ -12,6 +13,12 @@ internal static class EnrollmentContext
 {
     /// <summary>Ticket lifetime.</summary>
     public static readonly TimeSpan TicketLifetime = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// How long after a successful storage PIN verification an interrupted enrollment may resume without a new
+    /// storage PIN (after a fresh token authentication): the lifetime of the PIN-verified ticket it would have had.
+    /// </summary>
+    public static readonly TimeSpan ResumeWindow = TicketLifetime;
 
     public static AuditActor Actor(HttpContext http, string serial) =>
         new("token:" + serial, http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
@@ -36,6 +43,17 @@ internal static class EnrollmentContext
         if (status?.AssignmentId != ticket.AssignmentId || status.User is null || status.Order is null)
         {
             return (null, null, ApiProblem.Conflict(ErrorCodes.NoAssignment, "The token is no longer assigned as it was when it authenticated."));
+        }
+
+        if (requirePin)
+        {
+            // Bound to the PIN generation: a ticket verified with a PIN the operator has since reissued is dead.
+            StoragePinService pins = http.RequestServices.GetRequiredService<StoragePinService>();
+            CurrentStoragePin? current = await pins.CurrentAsync(ticket.AssignmentId, http.RequestAborted).ConfigureAwait(false);
+            if (current is null || current.Id != ticket.PinId || current.State != Kagi.Registry.Entities.StoragePinState.Used)
+            {
+                return (null, null, ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "The storage PIN was reissued since it was verified; verify the new storage PIN."));
+            }
         }
 
         return (ticket, status, null);

@@ -16,11 +16,16 @@ namespace Kagi.Server.Enrollment;
 /// <param name="AssignmentId">The assignment being enrolled.</param>
 /// <param name="PinVerified">True after a successful storage PIN verification.</param>
 /// <param name="ExpiresAt">Unix seconds after which the ticket is refused.</param>
+/// <param name="PinId">
+/// The storage PIN that was verified (with <paramref name="PinVerified"/>). A PIN-verified ticket is honoured only
+/// while that PIN is still the assignment's current one, so a reissue by the operator revokes it at once.
+/// </param>
 public sealed record EnrollmentTicket(
     [property: JsonPropertyName("s")] string Serial,
     [property: JsonPropertyName("a")] long AssignmentId,
     [property: JsonPropertyName("p")] bool PinVerified,
-    [property: JsonPropertyName("e")] long ExpiresAt)
+    [property: JsonPropertyName("e")] long ExpiresAt,
+    [property: JsonPropertyName("g")] long? PinId = null)
 {
     /// <summary>Encodes and signs the ticket: base64url(payload) "." base64url(HMAC).</summary>
     public string Encode(byte[] key)

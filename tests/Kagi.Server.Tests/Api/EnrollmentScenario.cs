@@ -54,6 +54,15 @@ internal sealed class EnrollmentScenario
     /// <summary>Token authentication and storage PIN on <paramref name="client"/>; returns the PIN-verified ticket.</summary>
     public async Task<string> AuthenticateAndVerifyAsync(KagiApiClient client, string mailDirectory)
     {
+        await AuthenticateAsync(client);
+        await client.VerifyStoragePinAsync(EnrollmentFlowTests.StoragePinFromMail(mailDirectory));
+        Ticket = client.Ticket;
+        return Ticket!;
+    }
+
+    /// <summary>STEP 1 only: a fresh nonce signed with the token's distribution key; <paramref name="client"/> keeps the ticket.</summary>
+    public async Task AuthenticateAsync(KagiApiClient client)
+    {
         NonceResponse nonce = await client.GetNonceAsync(Serial);
         byte[] signature;
         using (TokenSession session = TokenSession.Open(Token))
@@ -62,9 +71,6 @@ internal sealed class EnrollmentScenario
         }
 
         await client.AuthenticateTokenAsync(new TokenAuthenticationRequest(Serial, Token.Info.Manufacturer, Token.Info.Model, nonce.Nonce, Convert.ToBase64String(signature)));
-        await client.VerifyStoragePinAsync(EnrollmentFlowTests.StoragePinFromMail(mailDirectory));
-        Ticket = client.Ticket;
-        return Ticket!;
     }
 
     /// <summary>Generates a key pair on the token and returns a CSR signed on the token.</summary>

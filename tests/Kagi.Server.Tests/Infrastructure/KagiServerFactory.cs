@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kagi.Server.Tests.Infrastructure;
 
@@ -34,6 +36,9 @@ public sealed class KagiServerFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>A clock for the server instead of the system clock (for windows of 30 minutes and more).</summary>
+    public TimeProvider? Time { get; init; }
+
     public ServerDatabase Database { get; }
 
     public string SecretKey => _settings["Kagi:SecretKey"]!;
@@ -50,5 +55,9 @@ public sealed class KagiServerFactory : WebApplicationFactory<Program>
         }
 
         builder.UseEnvironment("Testing");
+        if (Time is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(Time));
+        }
     }
 }

@@ -10,14 +10,19 @@ namespace Kagi.Server.Tests.Infrastructure;
 /// <summary>The server on real Kestrel with HTTPS on 127.0.0.1 and a free port, for clients in other processes.</summary>
 public sealed class RealServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly string[] _args;
+    private WebApplication? _app;
 
-    private RealServer(WebApplication app, string url, string dataDirectory)
+    private RealServer(WebApplication app, string[] args, string url, string dataDirectory)
     {
         _app = app;
+        _args = args;
         Url = url;
         DataDirectory = dataDirectory;
     }
+
+    /// <summary>The running server's services (e.g. to read the registry in assertions).</summary>
+    public IServiceProvider Services => (_app ?? throw new InvalidOperationException("The server is stopped.")).Services;
 
     public string Url { get; }
 
@@ -29,11 +34,11 @@ public sealed class RealServer : IAsyncDisposable
 
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
 
-    public static async Task<RealServer> StartAsync(ServerDatabase database)
+    public static async Task<RealServer> StartAsync(ServerDatabase database, params string[] extraArgs)
     {
         string data = Directory.CreateTempSubdirectory("kagi-real-server-").FullName;
         int port = FreePort();
-        WebApplication app = KagiServerHost.Build(
+        string[] args =
         [
             "--urls", $"https://127.0.0.1:{port}",
             $"--Kagi:DataDirectory={data}",
@@ -43,10 +48,56 @@ public sealed class RealServer : IAsyncDisposable
             $"--Kagi:PublicOrigin=https://127.0.0.1:{port}",
             "--Kagi:StoragePin:Iterations=1000",
             "--Logging:LogLevel:Default=Warning",
-        ]);
+            .. extraArgs,
+        ];
+        WebApplication app = KagiServerHost.Build(args);
         await app.StartAsync();
         string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new RealServer(app, url, data);
+        return new RealServer(app, args, url, data);
+    }
+
+    /// <summary>An operator API client over HTTPS that trusts the server's root CA.</summary>
+    public Kagi.Protocol.KagiApiClient CreateAdminClient()
+    {
+        var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        roots.ImportFromPemFile(RootPemPath);
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, sent, _) =>
+        {
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            if (sent is not null)
+            {
+                foreach (System.Security.Cryptography.X509Certificates.X509ChainElement element in sent.ChainElements)
+                {
+                    chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+                }
+            }
+
+            return certificate is not null && chain.Build(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        };
+        return new Kagi.Protocol.KagiApiClient(new HttpClient(handler) { BaseAddress = new Uri(Url.TrimEnd('/') + "/") }) { ApiKey = OperatorApiKey };
+    }
+
+    /// <summary>Stops the server: the port refuses connections until <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    /// <summary>Starts the server again on the same port, data folder, secret and database.</summary>
+    public async Task StartAgainAsync()
+    {
+        WebApplication app = KagiServerHost.Build(_args);
+        await app.StartAsync();
+        _app = app;
     }
 
     private static int FreePort()
@@ -56,9 +107,5 @@ public sealed class RealServer : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync();
 }

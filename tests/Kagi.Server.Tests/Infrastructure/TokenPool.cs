@@ -13,7 +13,7 @@ namespace Kagi.Server.Tests.Infrastructure;
 public sealed class TokenPool : IDisposable
 {
     public const string SoPin = "pool-so-pin";
-    private const int Size = 16;
+    private const int Size = 24;
     private int _next = -1;
 
     public TokenPool()

@@ -15,6 +15,7 @@ public class OpencryptokiLockoutTests
     [Fact]
     public void Wrong_pins_count_down_to_a_lock_that_tells_the_user_to_ask_the_ca_operator()
     {
+        using OpencryptokiLock exclusive = OpencryptokiLock.Acquire();
         Dictionary<string, string> ock = ReadEnvironment();
         using var kagi = new KagiRunner { Module = ock["OCK_MODULE"] };
         string pin = ock["OCK_USER_PIN"];
@@ -61,6 +62,7 @@ public class OpencryptokiLockoutTests
     [Fact]
     public void Management_commands_work_on_opencryptoki()
     {
+        using OpencryptokiLock exclusive = OpencryptokiLock.Acquire();
         Dictionary<string, string> ock = ReadEnvironment();
         using var kagi = new KagiRunner { Module = ock["OCK_MODULE"] };
         string pin = ock["OCK_USER_PIN"];

@@ -1,0 +1,420 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Kagi.Cli.Infrastructure;
+using Kagi.Cli.Json;
+using Kagi.Cli.Resources;
+using Kagi.Enrollment;
+using Kagi.Pkcs11;
+using Kagi.Protocol;
+using Kagi.Tokens;
+using Kagi.Tokens.Pins;
+using Kagi.Tokens.Tokens;
+
+namespace Kagi.Cli.Commands;
+
+/// <summary>
+/// One run of the certificate storage software. Interactive (no stdin option): function selection, then STEP 1–5
+/// with "next / cancel" at every step and a confirmation before cancelling; when standard input is not a terminal
+/// the same prompts take one answer per line from it, which is how tests drive the wizard. Unattended
+/// (<c>--storage-pin-stdin</c> / <c>--new-pin-stdin</c> / <c>--pins-stdin</c>): no questions, <c>--yes</c> confirms the user,
+/// the new PIN is checked before the storage PIN is spent. Every outcome ends in one result: the success screen
+/// (serial number, subject, validity) or the error screen (token serial, stable error code, message); with
+/// <c>--json</c> also as one JSON object on standard output. A rerun after any interruption continues the same order.
+/// </summary>
+internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
+{
+    private readonly bool _json = parse.GetValue(options.Json);
+    private readonly bool _yes = parse.GetValue(options.Yes);
+    private readonly bool _legacyPins = parse.GetValue(options.PinsStdin);
+    private readonly bool _storagePinStdin = parse.GetValue(options.StoragePinStdin) || parse.GetValue(options.PinsStdin);
+    private readonly bool _newPinStdin = parse.GetValue(options.NewPinStdin) || parse.GetValue(options.PinsStdin);
+    private string? _serial;
+    private string? _contact;
+
+    private bool Unattended => _storagePinStdin || _newPinStdin;
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        using var context = new CliContext(parse);
+        var reader = new PinReader(Unattended || Console.IsInputRedirected);
+        try
+        {
+            AttachedToken token = context.SelectToken();
+            _serial = token.Info.Serial;
+            if (!Unattended)
+            {
+                Say(Messages.WizardFunctions);
+                while (true)
+                {
+                    string choice = reader.ReadAnswer(Messages.WizardChooseFunction);
+                    if (choice == "2")
+                    {
+                        Say(Messages.PinChangeTitle);
+                        return PinCommands.ChangeUserPin(token, reader, [], _json);
+                    }
+
+                    if (choice == "1")
+                    {
+                        break;
+                    }
+
+                    if (choice.Equals("c", StringComparison.OrdinalIgnoreCase) && ConfirmCancel(reader))
+                    {
+                        return Cancelled("cancelled", Messages.EnrollCancelled);
+                    }
+                }
+            }
+
+            return await StoreAsync(token, reader, ct);
+        }
+        catch (WizardCancelledException)
+        {
+            return Cancelled("cancelled", Messages.EnrollCancelled);
+        }
+        catch (EnrollmentException e)
+        {
+            (string message, int exit) = e.Failure switch
+            {
+                EnrollmentFailure.UnknownToken or EnrollmentFailure.TokenNotDistributed or EnrollmentFailure.TokenAuthenticationFailed => (Messages.EnrollErrTokenNotRecognized, ExitCodes.ServerError),
+                EnrollmentFailure.NoAssignment => (Messages.EnrollErrNoAssignment, ExitCodes.ServerError),
+                EnrollmentFailure.AlreadyStored => (Messages.EnrollErrAlreadyStored, ExitCodes.Refused),
+                EnrollmentFailure.StoragePinLocked => (Messages.EnrollErrStoragePinLocked, ExitCodes.PinLocked),
+                EnrollmentFailure.StoragePinExpired => (Messages.EnrollErrStoragePinExpired, ExitCodes.PinLocked),
+                EnrollmentFailure.StoragePinUsed => (Messages.EnrollErrStoragePinUsed, ExitCodes.PinLocked),
+                EnrollmentFailure.StoragePinReissued => (Messages.EnrollErrStoragePinReissued, ExitCodes.PinLocked),
+                EnrollmentFailure.TokenPinRejected => (Messages.EnrollErrTokenPin, ExitCodes.WrongPin),
+                EnrollmentFailure.TokenError => (ErrorReporter.Format(Messages.EnrollErrTokenError, e.ServerCode ?? string.Empty), ExitCodes.TokenError),
+                _ => (Messages.EnrollErrServer, ExitCodes.ServerError),
+            };
+            string code = e.Failure == EnrollmentFailure.TokenError ? "token-error" : e.ServerCode ?? Kebab(e.Failure.ToString());
+            return Fail(code, message, exit, e.Failure == EnrollmentFailure.TokenError ? e.ServerCode : null);
+        }
+        catch (HttpRequestException e)
+        {
+            return Fail("server-unreachable", ErrorReporter.Format(Messages.EnrollErrServerUnreachable, e.HttpRequestError.ToString()), ExitCodes.ServerError);
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // HttpClient's timeout.
+            return Fail("server-unreachable", ErrorReporter.Format(Messages.EnrollErrServerUnreachable, "Timeout"), ExitCodes.ServerError);
+        }
+        catch (Pkcs11Exception e)
+        {
+            return Fail("token-error", ErrorReporter.Format(Messages.EnrollErrTokenError, Kagi.Pkcs11.Interop.CkrNames.Name(e.Result)), ExitCodes.TokenError, Kagi.Pkcs11.Interop.CkrNames.Name(e.Result));
+        }
+        catch (KagiException e)
+        {
+            (string message, int exit) = ErrorReporter.Classify(e);
+            return Fail(Kebab(e.Error.ToString()), message, exit);
+        }
+        catch (OperationCanceledException)
+        {
+            return Cancelled("cancelled", Messages.EnrollCancelled);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            (string message, int exit) = ErrorReporter.Classify(e);
+            return Fail("unexpected", message, exit);
+        }
+    }
+
+    private async Task<int> StoreAsync(AttachedToken token, PinReader reader, CancellationToken ct)
+    {
+        KagiApiClient api = ServerConnection.Create(parse.GetValue(options.Server), parse.GetValue(options.ServerCa));
+        var flow = new CertificateStorageFlow(api, token, ServerConnection.Origin(parse.GetValue(options.Server)));
+
+        // Unattended runs read every answer first and check the new PIN before the storage PIN can be spent.
+        PinBuffer? storagePin = null;
+        PinBuffer? newPin = null;
+        try
+        {
+            if (Unattended)
+            {
+                if (_storagePinStdin)
+                {
+                    storagePin = reader.Read(Messages.PromptStoragePin);
+                }
+
+                if (!_newPinStdin)
+                {
+                    return Fail("new-pin-required", Messages.EnrollErrNewPinRequired, ExitCodes.Usage);
+                }
+            }
+
+            Step(Messages.EnrollStep1);
+            Gate(reader, Messages.WizardStep1Hint);
+            await flow.AuthenticateTokenAsync(ct);
+
+            Step(Messages.EnrollStep2);
+            AssignedUserResponse user = await flow.GetAssignedUserAsync(ct);
+            _contact = user.OperatorContact;
+            Say(ErrorReporter.Format(Messages.EnrollUserIs, user.RomanizedName, _serial!, user.CertificateId));
+            if (!ConfirmUser(reader))
+            {
+                return Unattended
+                    ? Fail("user-not-confirmed", Messages.EnrollErrUserNotConfirmed, ExitCodes.Refused)
+                    : Cancelled("wrong-user", ErrorReporter.Format(Messages.EnrollWrongUserContact, _contact ?? "-"));
+            }
+
+            if (Unattended)
+            {
+                PinBuffer candidate = reader.Read(Messages.PromptNewPin);
+                using PinBuffer confirmation = _legacyPins ? reader.Read(Messages.PromptConfirmPin) : PinBuffer.FromBytes(candidate.Bytes);
+                string[] problems = Problems(user, candidate, confirmation);
+                if (problems.Length > 0)
+                {
+                    candidate.Dispose();
+                    return Fail("new-pin-rejected", Messages.EnrollErrNewPin, ExitCodes.PinRejected, problems: problems);
+                }
+
+                newPin = candidate;
+            }
+
+            bool resumed = await flow.TryResumeAsync(ct);
+            if (resumed)
+            {
+                Say(Messages.EnrollResumed);
+            }
+            else
+            {
+                Step(Messages.EnrollStep3);
+                if (!Unattended)
+                {
+                    Gate(reader, null);
+                }
+                else if (storagePin is null)
+                {
+                    return Fail("storage-pin-required", Messages.EnrollErrStoragePinRequired, ExitCodes.Usage);
+                }
+
+                int? stop = await VerifyStoragePinAsync(flow, reader, storagePin, ct);
+                storagePin = null;
+                if (stop is not null)
+                {
+                    return stop.Value;
+                }
+            }
+
+            Step(Messages.EnrollStep4);
+            Say(Messages.EnrollPinRules);
+            if (newPin is null)
+            {
+                Gate(reader, null);
+            }
+
+            while (newPin is null)
+            {
+                PinBuffer candidate = reader.Read(Messages.PromptNewPin);
+                using PinBuffer confirmation = reader.Read(Messages.PromptConfirmPin);
+                string[] problems = Problems(user, candidate, confirmation);
+                if (problems.Length == 0)
+                {
+                    newPin = candidate;
+                    break;
+                }
+
+                candidate.Dispose();
+                Output.Error(Messages.ErrNewPinRejected);
+                foreach (string p in problems)
+                {
+                    Output.Error("  " + p);
+                }
+            }
+
+            Step(Messages.EnrollStep5);
+            StoredCertificate stored = await flow.StoreAsync(newPin, ct: ct);
+            if (_json)
+            {
+                Output.Json(new
+                {
+                    result = "stored",
+                    tokenSerial = stored.TokenSerial,
+                    serialNumber = stored.SerialNumber,
+                    subject = stored.Subject,
+                    notBefore = CertificateJson.Iso(stored.NotBefore),
+                    notAfter = CertificateJson.Iso(stored.NotAfter),
+                    resumed,
+                });
+            }
+            else
+            {
+                Output.Line(ErrorReporter.Format(Messages.EnrollDone, stored.SerialNumber, stored.Subject, CertificateJson.Iso(stored.NotBefore), CertificateJson.Iso(stored.NotAfter)));
+            }
+
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            storagePin?.Dispose();
+            newPin?.Dispose();
+        }
+    }
+
+    /// <returns>null when verified; otherwise the exit code to stop with.</returns>
+    private async Task<int?> VerifyStoragePinAsync(CertificateStorageFlow flow, PinReader reader, PinBuffer? given, CancellationToken ct)
+    {
+        while (true)
+        {
+            using PinBuffer entered = given ?? reader.Read(Messages.PromptStoragePin);
+            given = null;
+            if (entered.Length == 0)
+            {
+                if (Unattended)
+                {
+                    return Fail("storage-pin-required", Messages.EnrollErrStoragePinRequired, ExitCodes.Usage);
+                }
+
+                Output.Error(Messages.EnrollStoragePinEmpty);
+                continue;
+            }
+
+            StoragePinCheck check = await flow.VerifyStoragePinAsync(Encoding.UTF8.GetString(entered.Bytes), ct);
+            if (check.Accepted)
+            {
+                return null;
+            }
+
+            string message = ErrorReporter.Format(Messages.EnrollStoragePinWrong, check.AttemptsLeft?.ToString(CultureInfo.CurrentCulture) ?? "?");
+            if (Unattended)
+            {
+                return Fail("storage-pin-wrong", message, ExitCodes.WrongPin);
+            }
+
+            Output.Error(message);
+        }
+    }
+
+    private bool ConfirmUser(PinReader reader)
+    {
+        if (_yes)
+        {
+            return true;
+        }
+
+        if (Unattended)
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            string answer = reader.ReadAnswer(Messages.EnrollConfirmUserPrompt);
+            if (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            if ((answer.Equals("n", StringComparison.OrdinalIgnoreCase) || answer.Equals("c", StringComparison.OrdinalIgnoreCase)) && ConfirmCancel(reader))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Interactive only: "next" (Enter) or "cancel" (c, confirmed) before a step's work.</summary>
+    /// <exception cref="WizardCancelledException">The user cancelled and confirmed it.</exception>
+    private void Gate(PinReader reader, string? hint)
+    {
+        if (Unattended)
+        {
+            return;
+        }
+
+        if (hint is not null)
+        {
+            Say(hint);
+        }
+
+        while (true)
+        {
+            string answer = reader.ReadAnswer(Messages.WizardNextOrCancel);
+            if (answer.Length == 0)
+            {
+                return;
+            }
+
+            if (answer.Equals("c", StringComparison.OrdinalIgnoreCase) && ConfirmCancel(reader))
+            {
+                throw new WizardCancelledException();
+            }
+        }
+    }
+
+    private static bool ConfirmCancel(PinReader reader)
+    {
+        string answer = reader.ReadAnswer(Messages.WizardConfirmCancel);
+        return answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string[] Problems(AssignedUserResponse user, PinBuffer candidate, PinBuffer confirmation)
+    {
+        using PinBuffer none = PinBuffer.FromBytes([]);
+        var (policy, strength) = new PinChanger(new PinPolicyValidator(), new PinStrengthEvaluator(new PinStrengthOptions { Names = [user.RomanizedName] }))
+            .Check(none, candidate, confirmation);
+        return policy.Violations.Select(v => Describe.Violation(v, policy)).Concat(strength?.RefusalReasons.Select(Describe.Weakness) ?? []).ToArray();
+    }
+
+    private void Step(string title) => Say(title);
+
+    private void Say(string text)
+    {
+        if (!_json)
+        {
+            Output.Line(text);
+        }
+    }
+
+    /// <summary>The error screen (and JSON): token serial, stable code, message for the operator.</summary>
+    private int Fail(string code, string message, int exit, string? detail = null, string[]? problems = null)
+    {
+        if (_json)
+        {
+            Output.Json(new { result = "error", tokenSerial = _serial, code, message, detail, problems = problems ?? [], operatorContact = _contact, exitCode = exit });
+        }
+
+        Output.Error(ErrorReporter.Format(Messages.EnrollErrorScreen, _serial ?? "-", code, message));
+        foreach (string p in problems ?? [])
+        {
+            Output.Error("  " + p);
+        }
+
+        if (_contact is not null)
+        {
+            Output.Error(ErrorReporter.Format(Messages.EnrollContact, _contact));
+        }
+
+        return exit;
+    }
+
+    private int Cancelled(string code, string message)
+    {
+        if (_json)
+        {
+            Output.Json(new { result = "cancelled", tokenSerial = _serial, code, message, operatorContact = _contact, exitCode = ExitCodes.Refused });
+        }
+
+        Output.Error(message);
+        return ExitCodes.Refused;
+    }
+
+    private static string Kebab(string name)
+    {
+        var builder = new StringBuilder();
+        foreach (char c in name)
+        {
+            if (char.IsUpper(c) && builder.Length > 0)
+            {
+                builder.Append('-');
+            }
+
+            builder.Append(char.ToLowerInvariant(c));
+        }
+
+        return builder.ToString();
+    }
+
+    private sealed class WizardCancelledException : Exception
+    {
+    }
+}

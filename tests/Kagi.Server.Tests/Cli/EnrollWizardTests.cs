@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Kagi.Testing;
+
+namespace Kagi.Server.Tests.Cli;
+
+/// <summary>
+/// The interactive wizard (<c>kagi wizard</c> / <c>kagi enroll</c> without stdin options), driven line by line through
+/// standard input exactly as a user answers its prompts: function selection, "next / cancel" at every step with a
+/// confirmation, the operator contact from the server's configuration when the name is wrong, re-prompting on a
+/// wrong storage PIN and a weak new PIN, the success and error screens, and the user PIN change function.
+/// </summary>
+public class EnrollWizardTests
+{
+    private const string Contact = "pki-desk@example.jp";
+
+    [Fact]
+    public async Task The_wizard_cancels_at_every_step_after_confirming_and_then_completes_from_where_it_stopped()
+    {
+        await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Saburo Ito", "sqlite", $"--Kagi:OperatorContact={Contact}");
+        KagiRunner kagi = enrollee.Kagi;
+        KagiRun Wizard(params string[] lines) => kagi.Run(string.Join("\n", lines) + "\n", TimeSpan.FromSeconds(120), "wizard", "--lang", "en");
+
+        // Function selection: cancel needs a confirmation ("n" keeps the wizard open, "y" quits).
+        KagiRun atSelection = Wizard("x", "c", "n", "c", "y");
+        Assert.Equal(11, atSelection.ExitCode);
+        Assert.Contains("Store a certificate on the token", atSelection.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Cancelled", atSelection.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("[STEP 1]", atSelection.Stdout, StringComparison.Ordinal);
+
+        // STEP 1 cancelled.
+        KagiRun atStep1 = Wizard("1", "c", "y");
+        Assert.Equal(11, atStep1.ExitCode);
+        Assert.Contains("[STEP 1]", atStep1.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("[STEP 2]", atStep1.Stdout, StringComparison.Ordinal);
+
+        // STEP 2: the name is not mine → cancel, and the user is told whom to contact (server configuration).
+        KagiRun wrongName = Wizard("1", "", "n", "y");
+        Assert.Equal(11, wrongName.ExitCode);
+        Assert.Contains("Name: Saburo Ito", wrongName.Stdout, StringComparison.Ordinal);
+        Assert.Contains(enrollee.Serial, wrongName.Stdout, StringComparison.Ordinal);
+        Assert.Contains(Contact, wrongName.Stderr, StringComparison.Ordinal);
+
+        // STEP 3 cancelled before the storage PIN was entered: the PIN is not spent.
+        KagiRun atStep3 = Wizard("1", "", "y", "c", "y");
+        Assert.Equal(11, atStep3.ExitCode);
+        Assert.Contains("[STEP 3]", atStep3.Stdout, StringComparison.Ordinal);
+
+        // STEP 4 cancelled after a wrong and then the right storage PIN (now spent).
+        KagiRun atStep4 = Wizard("1", "", "y", "", "WRONG2345", enrollee.StoragePin, "c", "y");
+        Assert.Equal(11, atStep4.ExitCode);
+        Assert.Contains("The storage PIN is wrong. Attempts left: 4", atStep4.Stderr, StringComparison.Ordinal);
+        Assert.Contains("[STEP 4]", atStep4.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("[STEP 5]", atStep4.Stdout, StringComparison.Ordinal);
+
+        // The next run skips STEP 3 (resumed), re-asks after a weak PIN and stores: the success screen.
+        KagiRun done = Wizard("1", "", "y", "", "1234", "1234", CliEnrollee.NewPin, CliEnrollee.NewPin);
+        Assert.True(done.ExitCode == 0, done.All);
+        Assert.Contains("continuing the same order", done.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("[STEP 3]", done.Stdout, StringComparison.Ordinal);
+        Assert.Contains("run such as 1234", done.Stderr, StringComparison.Ordinal);
+        Assert.Contains("The certificate was stored.", done.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Subject: ", done.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Valid: ", done.Stdout, StringComparison.Ordinal);
+        string serialNumber = System.Text.RegularExpressions.Regex.Match(done.Stdout, "Serial number: ([0-9A-F]+)").Groups[1].Value;
+        Assert.NotEmpty(serialNumber);
+        foreach (string secret in new[] { enrollee.StoragePin, CliEnrollee.NewPin })
+        {
+            Assert.DoesNotContain(secret, atStep4.All + done.All, StringComparison.Ordinal);
+        }
+
+        await enrollee.AssertCompletedAsync(serialNumber);
+
+        // Error screen: token serial, error code and a message the user can pass on, plus the contact.
+        KagiRun stored = Wizard("1", "", "y");
+        Assert.Equal(11, stored.ExitCode);
+        Assert.Contains($"Token serial number: {enrollee.Serial}", stored.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Error code: certificate-already-stored", stored.Stderr, StringComparison.Ordinal);
+        Assert.Contains("already stored", stored.Stderr, StringComparison.Ordinal);
+
+        // Function 2: change the user PIN (same rules; the new PIN then opens the token).
+        const string changed = "k4m7p2x9";
+        KagiRun change = Wizard("2", CliEnrollee.NewPin, changed, changed);
+        Assert.True(change.ExitCode == 0, change.All);
+        Assert.Contains("User PIN change", change.Stdout, StringComparison.Ordinal);
+        Assert.NotEmpty(TokenContents.Read(kagi.Module, "Kagi", new Dictionary<string, string> { ["SOFTHSM2_CONF"] = kagi.Hsm.ConfigPath }, changed).PrivateKeys);
+    }
+
+    [Fact]
+    public async Task Unattended_errors_are_json_with_code_serial_and_message()
+    {
+        await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Shiro Kato", "sqlite", $"--Kagi:OperatorContact={Contact}");
+        KagiRunner kagi = enrollee.Kagi;
+        JsonElement Error(KagiRun run, int exit, string code)
+        {
+            Assert.True(run.ExitCode == exit, run.All);
+            JsonElement e = JsonDocument.Parse(run.Stdout).RootElement;
+            Assert.Equal("error", e.GetProperty("result").GetString());
+            Assert.Equal(code, e.GetProperty("code").GetString());
+            Assert.Equal(enrollee.Serial, e.GetProperty("tokenSerial").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(e.GetProperty("message").GetString()));
+            Assert.Equal(exit, e.GetProperty("exitCode").GetInt32());
+            return e;
+        }
+
+        // No --yes: the user is not confirmed, nothing is spent.
+        Error(kagi.Run($"{enrollee.StoragePin}\n{CliEnrollee.NewPin}\n", "enroll", "--storage-pin-stdin", "--new-pin-stdin", "--json"), 11, "user-not-confirmed");
+
+        // No new PIN in an unattended run.
+        Error(kagi.Run($"{enrollee.StoragePin}\n", "enroll", "--storage-pin-stdin", "--yes", "--json"), 2, "new-pin-required");
+
+        // A weak new PIN is refused before the storage PIN is spent.
+        JsonElement weak = Error(kagi.Run($"{enrollee.StoragePin}\n1234\n", "enroll", "--storage-pin-stdin", "--new-pin-stdin", "--yes", "--json", "--lang", "en"), 8, "new-pin-rejected");
+        Assert.Contains(weak.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("run such as 1234", StringComparison.Ordinal));
+
+        // The storage PIN is needed and was not given.
+        Error(kagi.Run($"{CliEnrollee.NewPin}\n", "enroll", "--new-pin-stdin", "--yes", "--json"), 2, "storage-pin-required");
+
+        // A wrong storage PIN.
+        Error(kagi.Run($"WRONG2345\n{CliEnrollee.NewPin}\n", "enroll", "--storage-pin-stdin", "--new-pin-stdin", "--yes", "--json"), 6, "storage-pin-wrong");
+
+        // The legacy three-line form still works (storage PIN, new PIN, confirmation).
+        KagiRun done = kagi.Run($"{enrollee.StoragePin}\n{CliEnrollee.NewPin}\n{CliEnrollee.NewPin}\n", "enroll", "--pins-stdin", "--yes", "--json");
+        Assert.True(done.ExitCode == 0, done.All);
+        JsonElement result = JsonDocument.Parse(done.Stdout).RootElement;
+        Assert.False(result.GetProperty("resumed").GetBoolean());
+        await enrollee.AssertCompletedAsync(result.GetProperty("serialNumber").GetString()!);
+
+        // Completed: a further run is told so.
+        Error(enrollee.Enroll(), 11, "certificate-already-stored");
+
+        // The server is down.
+        await enrollee.Server.StopAsync();
+        Error(enrollee.Enroll(), 14, "server-unreachable");
+    }
+}
