@@ -12,14 +12,20 @@ public sealed class RealServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private RealServer(WebApplication app, string url, string dataDirectory)
+    private RealServer(WebApplication app, string url, string dataDirectory, string? clientAuthUrl)
     {
         _app = app;
         Url = url;
         DataDirectory = dataDirectory;
+        ClientAuthUrl = clientAuthUrl;
     }
 
     public string Url { get; }
+
+    /// <summary>The TLS client-authentication listener, when started with one.</summary>
+    public string? ClientAuthUrl { get; }
+
+    public IServiceProvider Services => _app.Services;
 
     public string DataDirectory { get; }
 
@@ -29,12 +35,14 @@ public sealed class RealServer : IAsyncDisposable
 
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
 
-    public static async Task<RealServer> StartAsync(ServerDatabase database)
+    public static async Task<RealServer> StartAsync(ServerDatabase database, bool clientAuth = false)
     {
         string data = Directory.CreateTempSubdirectory("kagi-real-server-").FullName;
         int port = FreePort();
+        string? clientAuthUrl = clientAuth ? $"https://127.0.0.1:{FreePort()}" : null;
         WebApplication app = KagiServerHost.Build(
         [
+            .. (clientAuthUrl is null ? Array.Empty<string>() : new[] { $"--Kagi:ClientAuth:Url={clientAuthUrl}" }),
             "--urls", $"https://127.0.0.1:{port}",
             $"--Kagi:DataDirectory={data}",
             $"--Kagi:DatabaseProvider={database.Provider}",
@@ -45,8 +53,8 @@ public sealed class RealServer : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
-        string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new RealServer(app, url, data);
+        string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single(a => a.EndsWith($":{port}", StringComparison.Ordinal));
+        return new RealServer(app, url, data, clientAuthUrl);
     }
 
     private static int FreePort()
