@@ -162,16 +162,18 @@ internal sealed partial class Bench(HttpClient http, KagiApiClient admin, string
         using PinBuffer transport = PinBuffer.FromChars(verified!.TransportPin);
         using PinBuffer newPin = PinBuffer.FromChars("bn" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant());
         using PinBuffer otherPin = PinBuffer.FromChars("bo" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant());
-        using TokenSession session = TokenSession.Open(token, readWrite: true);
-
         long start = Stopwatch.GetTimestamp();
+        using TokenSession session = TokenSession.Open(token, readWrite: true);
         bool loggedIn = session.TryLogin(transport).LoggedIn;
         ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         Check(loggedIn, "login with the transport PIN failed");
         session.Session.Logout();
         start = Stopwatch.GetTimestamp();
-        session.Session.Login(CKU.CKU_USER, transport.Bytes);
-        times.Add(("login with the transport PIN", "raw C_Login", ms, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
+        using (Session raw = token.Slot.OpenSession(readWrite: true))
+        {
+            raw.Login(CKU.CKU_USER, transport.Bytes);
+            times.Add(("read/write session + login with the transport PIN", "raw C_OpenSession + C_Login", ms, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
+        }
 
         start = Stopwatch.GetTimestamp();
         TokenKeyPair key = TokenKeyGenerator.Generate(session.Session, spec, user.RomanizedName, keyId);
@@ -288,10 +290,13 @@ internal sealed partial class Bench(HttpClient http, KagiApiClient admin, string
             }
 
             double flow = Median(_flow[spec]);
+            List<double> totals = _steps.Where(k => k.Key.Item1 == spec).Select(k => k.Value.Values).Aggregate((a, b) => a.Zip(b, (x, y) => x + y).ToList());
             o.AppendLine(CultureInfo.InvariantCulture, $"| **sum of the step medians** | **{sum:F0}** | target: 1 s | 1000 | **{sum / 1000:F2}** |");
+            o.AppendLine(CultureInfo.InvariantCulture, $"| **split enrollment total** (median of the per-round sums) | **{Median(totals):F0}** | target: 1 s | 1000 | **{Median(totals) / 1000:F2}** |");
             o.AppendLine(CultureInfo.InvariantCulture, $"| **whole flow** (`CertificateStorageFlow`, as `kagi enroll` runs it) | **{flow:F0}** | target: 1 s | 1000 | **{flow / 1000:F2}** |");
             o.AppendLine();
-            o.AppendLine(CultureInfo.InvariantCulture, $"Per-round totals, split: [{string.Join(", ", _steps.Where(k => k.Key.Item1 == spec).Select(k => k.Value.Values).Aggregate((a, b) => a.Zip(b, (x, y) => x + y).ToList()).Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}]; flow: [{string.Join(", ", _flow[spec].Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}].");
+            o.AppendLine(CultureInfo.InvariantCulture, $"Per-round totals (ms), split: [{string.Join(", ", totals.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}]; flow: [{string.Join(", ", _flow[spec].Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}].");
+            o.AppendLine(CultureInfo.InvariantCulture, $"Verdict against the 1 s target: whole-flow median {flow:F0} ms, {(flow < 1000 ? "met" : "NOT met")}; {_flow[spec].Count(v => v < 1000)} of {_flow[spec].Count} flow runs under 1 s.");
         }
 
         Console.Write(o.ToString());
