@@ -2,7 +2,9 @@
 # The quick-start demo, the whole story on embedded defaults:
 #   a Kagi server (SQLite, development CA) starts; an operator registers a user, distributes a SoftHSM2 token,
 #   assigns it and sends the storage PIN (to the development mail folder); `kagi enroll` runs unattended with that
-#   PIN; `kagi certs` shows the certificate on the token, which the server lists as active.
+#   PIN; `kagi certs` shows the certificate on the token, which the server lists as active; finally the certificate
+#   logs in over TLS client authentication: curl, with the key on the token (libengine-pkcs11-openssl), asks the
+#   server's client-authentication listener who it is.
 # Everything lives in .kagi-demo/; running again starts over.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,14 +20,15 @@ export SOFTHSM2_CONF="$demo/softhsm2.conf"
 export KAGI_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
 port="${KAGI_DEMO_PORT:-18443}"
 export KAGI_SERVER="https://127.0.0.1:$port" KAGI_SERVER_CA="$demo/server/ca/root.pem"
+client_auth="https://127.0.0.1:$((port + 1))"
 
 echo "== Starting the Kagi server on $KAGI_SERVER (data in .kagi-demo/server)"
 scripts/kagi >/dev/null 2>&1 --help || true   # build the CLI while the server builds below
-KAGI_DATA="$demo/server" KAGI_URLS="$KAGI_SERVER" scripts/kagi-server --Kagi:Mail:Language=en \
+KAGI_DATA="$demo/server" KAGI_URLS="$KAGI_SERVER" scripts/kagi-server --Kagi:Mail:Language=en --Kagi:ClientAuth:Url="$client_auth" \
     --Logging:LogLevel:Default=Warning > "$demo/server.log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
+for _ in $(seq 1 600); do   # the first start builds the server (minutes on a busy machine)
     if [[ -f "$KAGI_SERVER_CA" ]] && curl -sf --cacert "$KAGI_SERVER_CA" "$KAGI_SERVER/health" >/dev/null; then break; fi
     kill -0 "$server_pid" 2>/dev/null || { cat "$demo/server.log"; exit 1; }
     sleep 0.5
@@ -55,12 +58,25 @@ echo
 echo "\$ kagi admin token list"
 KAGI_API_KEY="$(cat "$demo/server/operator-api-key.txt")" scripts/kagi admin token list
 
+echo
+echo "== TLS client authentication with the key on the token (curl + libengine-pkcs11-openssl)"
+# The engine reads the PIN from a file only this user can read; it never appears on a command line.
+(umask 077 && printf '%s' "$user_pin" > "$demo/user-pin")
+token_uri="pkcs11:serial=$serial;object=Taro%20Yamada"
+echo "\$ curl --engine pkcs11 --cert-type ENG --cert '$token_uri;type=cert' --key-type ENG --key '$token_uri;type=private;pin-source=file:.kagi-demo/user-pin' $client_auth/whoami"
+PKCS11_MODULE_PATH="$KAGI_PKCS11_MODULE" curl -sS --fail-with-body --cacert "$KAGI_SERVER_CA" --engine pkcs11 \
+    --cert-type ENG --cert "$token_uri;type=cert" \
+    --key-type ENG --key "$token_uri;type=private;pin-source=file:$demo/user-pin" \
+    "$client_auth/whoami"
+echo
+
 cat > "$demo/env" <<ENV
 export SOFTHSM2_CONF="$demo/softhsm2.conf"
 export KAGI_PKCS11_MODULE=$KAGI_PKCS11_MODULE
 export KAGI_SERVER=$KAGI_SERVER KAGI_SERVER_CA=$KAGI_SERVER_CA
 ENV
 echo
-echo "Done: the certificate is on the demo token (user PIN: $user_pin) and the server lists the token as active."
+echo "Done: the certificate is on the demo token (user PIN: $user_pin), the server lists the token as active, and the"
+echo "certificate logged in over TLS client authentication at $client_auth/whoami."
 echo "Try: source .kagi-demo/env && scripts/kagi login && scripts/kagi cert show FC... && scripts/kagi pin change"
-echo "Restart the demo server with: KAGI_DATA=.kagi-demo/server KAGI_URLS=$KAGI_SERVER scripts/kagi-server"
+echo "Restart the demo server with: KAGI_DATA=.kagi-demo/server KAGI_URLS=$KAGI_SERVER scripts/kagi-server --Kagi:ClientAuth:Url=$client_auth"

@@ -13,10 +13,10 @@
 #   softhsm2                  SoftHSM v2 PKCS#11 module + softhsm2-util
 #   opensc                    pkcs11-tool
 #   opencryptoki              opencryptoki (pkcsslotd, pkcsconf, soft token)
-#   libengine-pkcs11-openssl  OpenSSL engine for PKCS#11 (openssl req/x509 with token keys)
+#   libengine-pkcs11-openssl  OpenSSL engine for PKCS#11 (openssl/curl with token keys: TLS client-auth test, demo)
 #   libp11-kit-dev            <p11-kit/pkcs11.h> for the native benchmark (bench/native)
 #   gcc, libc6-dev            to build bench/native
-#   openssl, curl             certificate tooling / downloads in tests
+#   openssl, curl             certificate tooling; curl logs in over TLS with the token key
 #   postgresql                the server's tests run on PostgreSQL too (scripts/postgres-setup.sh)
 #   python3-aiosmtpd          a real SMTP server for the mail tests
 set -euo pipefail

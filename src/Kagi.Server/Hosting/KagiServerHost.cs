@@ -5,6 +5,7 @@ using Kagi.Registry.Data;
 using Kagi.Registry.Inventory;
 using Kagi.Server.Admin;
 using Kagi.Server.Ca;
+using Kagi.Server.ClientAuth;
 using Kagi.Server.Endpoints;
 using Kagi.Server.Enrollment;
 using Kagi.Server.Mail;
@@ -28,6 +29,13 @@ public static class KagiServerHost
         configure?.Invoke(builder);
         KagiServerOptions options = builder.Configuration.GetSection(KagiServerOptions.Section).Get<KagiServerOptions>() ?? new KagiServerOptions();
         CheckListeners(builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"], options.AllowHttpOnLoopback);
+        int? clientAuthPort = null;
+        if (!string.IsNullOrWhiteSpace(options.ClientAuth.Url))
+        {
+            (string urls, int port) = ClientAuthListener.AddTo(builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"], options.ClientAuth.Url);
+            builder.WebHost.UseUrls(urls);
+            clientAuthPort = port;
+        }
 
         string data = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(data);
@@ -54,6 +62,9 @@ public static class KagiServerHost
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(ca);
         builder.Services.AddSingleton(new CrlStore(caDirectory));
+        var clientCertificates = new ClientCertificateValidator(ca.Chain, time);
+        builder.Services.AddSingleton(clientCertificates);
+        builder.Services.AddScoped<ClientCertificateRegistry>();
         builder.Services.AddSingleton(new Kagi.Registry.Pins.StoragePinOptions
         {
             Validity = TimeSpan.FromDays(options.StoragePin.ValidityDays),
@@ -78,6 +89,10 @@ public static class KagiServerHost
             {
                 https.ServerCertificate = TlsCertificate.Create(ca, options.PublicOrigin, options.TlsCertificatePath, options.TlsCertificatePassword, time.GetUtcNow());
                 https.ServerCertificateChain = [ca.Issuing.Certificate]; // clients that trust only the root can build the path
+                if (clientAuthPort is int port)
+                {
+                    ClientAuthListener.RequireClientCertificates(https, port, clientCertificates);
+                }
             });
         });
 
@@ -105,6 +120,11 @@ public static class KagiServerHost
         app.MapEnrollmentApi();
         app.MapAdminApi();
         app.MapPkiApi();
+        if (clientAuthPort is int clientAuth)
+        {
+            app.MapClientAuthApi(clientAuth);
+        }
+
         return app;
     }
 

@@ -37,6 +37,9 @@ public sealed class KagiServerOptions
     /// <summary>Outgoing mail.</summary>
     public MailOptions Mail { get; set; } = new();
 
+    /// <summary>The TLS client-authentication listener (off by default).</summary>
+    public ClientAuthOptions ClientAuth { get; set; } = new();
+
     /// <summary>Allow plain-HTTP listeners, and only on loopback addresses (for local tests and development).</summary>
     public bool AllowHttpOnLoopback { get; set; }
 

@@ -13,18 +13,22 @@ public sealed class RealServer : IAsyncDisposable
     private readonly string[] _args;
     private WebApplication? _app;
 
-    private RealServer(WebApplication app, string[] args, string url, string dataDirectory)
+    private RealServer(WebApplication app, string[] args, string url, string dataDirectory, string? clientAuthUrl)
     {
         _app = app;
         _args = args;
         Url = url;
         DataDirectory = dataDirectory;
+        ClientAuthUrl = clientAuthUrl;
     }
 
     /// <summary>The running server's services (e.g. to read the registry in assertions).</summary>
     public IServiceProvider Services => (_app ?? throw new InvalidOperationException("The server is stopped.")).Services;
 
     public string Url { get; }
+
+    /// <summary>The TLS client-authentication listener, when started with one.</summary>
+    public string? ClientAuthUrl { get; }
 
     public string DataDirectory { get; }
 
@@ -34,12 +38,16 @@ public sealed class RealServer : IAsyncDisposable
 
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
 
-    public static async Task<RealServer> StartAsync(ServerDatabase database, params string[] extraArgs)
+    public static Task<RealServer> StartAsync(ServerDatabase database, params string[] extraArgs) => StartAsync(database, clientAuth: false, extraArgs);
+
+    public static async Task<RealServer> StartAsync(ServerDatabase database, bool clientAuth, params string[] extraArgs)
     {
         string data = Directory.CreateTempSubdirectory("kagi-real-server-").FullName;
         int port = FreePort();
+        string? clientAuthUrl = clientAuth ? $"https://127.0.0.1:{FreePort()}" : null;
         string[] args =
         [
+            .. (clientAuthUrl is null ? Array.Empty<string>() : new[] { $"--Kagi:ClientAuth:Url={clientAuthUrl}" }),
             "--urls", $"https://127.0.0.1:{port}",
             $"--Kagi:DataDirectory={data}",
             $"--Kagi:DatabaseProvider={database.Provider}",
@@ -52,8 +60,8 @@ public sealed class RealServer : IAsyncDisposable
         ];
         WebApplication app = KagiServerHost.Build(args);
         await app.StartAsync();
-        string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new RealServer(app, args, url, data);
+        string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single(a => a.EndsWith($":{port}", StringComparison.Ordinal));
+        return new RealServer(app, args, url, data, clientAuthUrl);
     }
 
     /// <summary>An operator API client over HTTPS that trusts the server's root CA.</summary>
