@@ -22,6 +22,7 @@ root.Subcommands.Add(WatchCommand.Create());
 root.Subcommands.Add(EnrollCommand.Create());
 root.Subcommands.Add(AdminCommands.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(AgentCommand.Create());
 
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)
