@@ -19,9 +19,10 @@ public static class WebSocketApi
     /// <summary>Maps the endpoint.</summary>
     public static void MapWebSocketApi(this WebApplication app) => app.Map("/ws", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, DeviceHub hub, WizardLauncher launcher)
+    private static async Task HandleAsync(HttpContext context, DeviceHub hub, WizardLauncher launcher, Security.AgentOrigins origins)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        // The guard already refused foreign origins; checked again here so the endpoint never depends on middleware order.
+        if (!context.WebSockets.IsWebSocketRequest || context.Request.Headers.Origin.Count != 1 || !origins.IsAllowedForWebSocket(context.Request.Headers.Origin[0]!))
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;

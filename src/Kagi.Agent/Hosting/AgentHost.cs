@@ -48,8 +48,8 @@ public static class AgentHost
         builder.Services.AddHostedService<DevicePoller>();
 
         WebApplication app = builder.Build();
-        app.UseMiddleware<LoopbackGuard>();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseMiddleware<LoopbackGuard>();
         app.MapWebSocketApi();
         app.MapAgentUi();
         await app.Services.GetRequiredService<DeviceHub>().PollAsync(ct);

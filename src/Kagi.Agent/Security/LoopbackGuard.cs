@@ -22,7 +22,10 @@ public sealed class LoopbackGuard(RequestDelegate next, AgentOrigins origins, Ru
         }
 
         string? origin = context.Request.Headers.Origin.Count == 1 ? context.Request.Headers.Origin[0] : null;
-        if (context.WebSockets.IsWebSocketRequest)
+        // Judged from the headers too, so the check holds whatever the middleware order.
+        bool upgrade = context.WebSockets.IsWebSocketRequest ||
+            context.Request.Headers.Upgrade.Any(u => u is not null && u.Contains("websocket", StringComparison.OrdinalIgnoreCase));
+        if (upgrade)
         {
             if (origin is null || !origins.IsAllowedForWebSocket(origin))
             {
