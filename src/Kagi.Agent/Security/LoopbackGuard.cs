@@ -45,7 +45,8 @@ public sealed class LoopbackGuard(RequestDelegate next, AgentOrigins origins, Ru
         context.Response.Headers.XFrameOptions = "DENY";
         context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the agent's own form posts.
+        context.Response.Headers["Referrer-Policy"] = "same-origin";
         context.Response.Headers.ContentSecurityPolicy =
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; connect-src 'self' ws://" + host;
         await next(context);
