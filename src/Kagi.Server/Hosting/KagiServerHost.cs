@@ -103,6 +103,7 @@ public static class KagiServerHost
         app.MapEnrollmentApi();
         app.MapAdminApi();
         app.MapPkiApi();
+        app.MapPortalPage();
         return app;
     }
 

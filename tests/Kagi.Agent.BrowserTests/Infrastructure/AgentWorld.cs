@@ -30,7 +30,10 @@ public sealed partial class AgentWorld : IAsyncDisposable
     public AgentProcess Agent { get; private set; } = null!;
 
     /// <summary>Starts the server and the agent (allowing <see cref="PortalOrigin"/> and <paramref name="moreOrigins"/>).</summary>
-    public static async Task<AgentWorld> StartAsync(params string[] moreOrigins)
+    public static Task<AgentWorld> StartAsync(params string[] moreOrigins) => StartAsync(false, moreOrigins);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>; <paramref name="allowServerOrigin"/> also allows the server's portal page.</summary>
+    public static async Task<AgentWorld> StartAsync(bool allowServerOrigin, params string[] moreOrigins)
     {
         ServerDatabase database = ServerDatabase.Create("sqlite");
         RealServer server = await RealServer.StartAsync(database);
@@ -38,7 +41,8 @@ public sealed partial class AgentWorld : IAsyncDisposable
         kagi.Environment["KAGI_SERVER"] = server.Url;
         kagi.Environment["KAGI_SERVER_CA"] = server.RootPemPath;
         var world = new AgentWorld(database, server, kagi);
-        world.Agent = AgentProcess.Start(kagi, [PortalOrigin, .. moreOrigins], server.Url, server.RootPemPath);
+        string[] origins = allowServerOrigin ? [PortalOrigin, new Uri(server.Url).GetLeftPart(UriPartial.Authority), .. moreOrigins] : [PortalOrigin, .. moreOrigins];
+        world.Agent = AgentProcess.Start(kagi, origins, server.Url, server.RootPemPath);
         return world;
     }
 

@@ -23,10 +23,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh page (own context: no cookies shared between tests), Japanese locale, with a screenshot recorder.</summary>
-    public async Task<(IPage Page, Screens Screens)> NewPageAsync(string testName)
+    /// <summary>
+    /// A fresh page (own context: no cookies shared between tests), Japanese locale, with a screenshot recorder.
+    /// <paramref name="trustAnyTls"/> accepts the test server's development TLS certificate (portal pages).
+    /// </summary>
+    public async Task<(IPage Page, Screens Screens)> NewPageAsync(string testName, bool trustAnyTls = false)
     {
-        IBrowserContext context = await Browser.NewContextAsync(new() { Locale = "ja-JP", ViewportSize = new() { Width = 1000, Height = 900 }, AcceptDownloads = true });
+        IBrowserContext context = await Browser.NewContextAsync(new() { Locale = "ja-JP", ViewportSize = new() { Width = 1000, Height = 900 }, AcceptDownloads = true, IgnoreHTTPSErrors = trustAnyTls });
         IPage page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
         return (page, new Screens(page, testName));
