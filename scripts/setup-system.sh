@@ -19,6 +19,7 @@
 #   openssl, curl             certificate tooling; curl logs in over TLS with the token key
 #   postgresql                the server's tests run on PostgreSQL too (scripts/postgres-setup.sh)
 #   python3-aiosmtpd          a real SMTP server for the mail tests
+#   chromium, fonts-noto-cjk  the agent's browser tests (Playwright drives Debian's Chromium; Japanese fonts for the screenshots)
 set -euo pipefail
 
 readonly PACKAGES=(
@@ -33,6 +34,8 @@ readonly PACKAGES=(
     curl
     postgresql
     python3-aiosmtpd
+    chromium
+    fonts-noto-cjk
 )
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

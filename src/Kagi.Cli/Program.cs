@@ -23,6 +23,7 @@ root.Subcommands.Add(EnrollCommand.Create());
 root.Subcommands.Add(EnrollCommand.CreateWizard());
 root.Subcommands.Add(AdminCommands.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(AgentCommand.Create());
 
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -125,6 +125,7 @@ public static class KagiServerHost
             app.MapClientAuthApi(clientAuth);
         }
 
+        app.MapPortalPage();
         return app;
     }
 

@@ -1,0 +1,338 @@
+using System.Text;
+using Kagi.Agent.Devices;
+using Kagi.Agent.Security;
+using Kagi.Agent.Wizard;
+using Kagi.Enrollment;
+using Kagi.Pkcs11;
+using Kagi.Protocol;
+using Kagi.Tokens;
+using Kagi.Tokens.Tokens;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Kagi.Agent.Ui.Pages;
+
+/// <summary>
+/// The five-step storage wizard over <see cref="CertificateStorageFlow"/>: STEP 1 token authentication, STEP 2 user
+/// confirmation, STEP 3 storage PIN, STEP 4 new user PIN, STEP 5 result. Each POST does one step and redirects to the
+/// run's page, so reloading never repeats a step. A pulled token stops the step with a message; the same run goes on
+/// once the token is back.
+/// </summary>
+internal static class WizardPages
+{
+    private static readonly string[] StepKeys = ["WizardStep1", "WizardStep2", "WizardStep3", "WizardStep4", "WizardStep5"];
+
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/wizard", Start);
+        app.MapPost("/wizard", Begin);
+        app.MapGet("/wizard/{id}", Show);
+        app.MapPost("/wizard/{id}/next", Next);
+        app.MapGet("/wizard/{id}/cancel", ConfirmCancel);
+        app.MapPost("/wizard/{id}/cancel", Cancel);
+    }
+
+    private static async Task<IResult> Start(HttpContext context, RunToken token, DeviceHub hub, ServerClientFactory server)
+    {
+        Texts t = Texts.For(context);
+        var body = new StringBuilder(Indicator(t, WizardStep.Authenticate));
+        if (!server.Configured)
+        {
+            body.Append("<p id=\"wizard-error\" role=\"alert\">").Append(Html.E(t["ServerNotConfigured"])).Append("</p>");
+            return Html.Page(context, t, t["WizardTitle"], body.ToString(), token, 503);
+        }
+
+        TokenInfo[] tokens = await hub.Use(d => d.List().Select(a => a.Info).ToArray());
+        body.Append("<p>").Append(Html.E(t["WizardIntro"])).Append("</p>");
+        if (tokens.Length == 0)
+        {
+            body.Append("<p id=\"no-tokens\" role=\"alert\">").Append(Html.E(t["InsertToken"])).Append("</p><p><a href=\"/wizard\">").Append(Html.E(t["Reload"])).Append("</a></p>");
+            return Html.Page(context, t, t["WizardTitle"], body.ToString(), token);
+        }
+
+        body.Append(Html.Form("/wizard", token, "id=\"wizard-form\"")).Append("<fieldset><legend>").Append(Html.E(t["ChooseToken"])).Append("</legend>");
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            TokenInfo info = tokens[i];
+            body.Append("<div><input type=\"radio\" name=\"serial\" id=\"serial-").Append(i).Append("\" value=\"").Append(Html.E(info.Serial)).Append('"')
+                .Append(i == 0 ? " checked" : string.Empty).Append("><label for=\"serial-").Append(i).Append("\">")
+                .Append(Html.E($"{info.Label} — {info.Manufacturer} {info.Model} ({info.Serial})")).Append("</label></div>");
+        }
+
+        body.Append("</fieldset><div class=\"buttons\"><button type=\"submit\" id=\"next\">").Append(Html.E(t["Next"])).Append("</button> <a href=\"/\" id=\"cancel\">")
+            .Append(Html.E(t["Cancel"])).Append("</a></div></form>");
+        return Html.Page(context, t, t["WizardTitle"], body.ToString(), token);
+    }
+
+    private static async Task<IResult> Begin(HttpContext context, DeviceHub hub, ServerClientFactory server, WizardStore store)
+    {
+        IFormCollection form = await context.Request.ReadFormAsync();
+        string serial = form["serial"].ToString();
+        if (!server.Configured || serial.Length is 0 or > 64)
+        {
+            return Results.Redirect("/wizard");
+        }
+
+        AttachedToken? attached = await hub.Use(d => d.List().FirstOrDefault(a => a.Info.Serial == serial));
+        if (attached is null)
+        {
+            return Results.Redirect("/wizard");
+        }
+
+        WizardRun run = store.Add(serial, new CertificateStorageFlow(server.Create(), attached, server.Origin));
+        await RunStepAsync(run, hub, null, null, context.RequestAborted);
+        return Results.Redirect("/wizard/" + run.Id);
+    }
+
+    private static IResult Show(HttpContext context, string id, RunToken token, WizardStore store)
+    {
+        Texts t = Texts.For(context);
+        WizardRun? run = store.Find(id);
+        if (run is null)
+        {
+            return Html.Page(context, t, t["WizardTitle"], $"<p role=\"alert\">{Html.E(t["WizardUnknown"])}</p><p><a href=\"/wizard\">{Html.E(t["WizardRestart"])}</a></p>", token, 404);
+        }
+
+        return Html.Page(context, t, t["WizardTitle"], Render(t, run, token), token);
+    }
+
+    private static async Task<IResult> Next(HttpContext context, string id, DeviceHub hub, WizardStore store, PinAttempts attempts)
+    {
+        WizardRun? run = store.Find(id);
+        if (run is null)
+        {
+            return Results.Redirect("/wizard");
+        }
+
+        IFormCollection form = await context.Request.ReadFormAsync();
+        await RunStepAsync(run, hub, form, attempts, context.RequestAborted);
+        return Results.Redirect("/wizard/" + run.Id);
+    }
+
+    private static IResult ConfirmCancel(HttpContext context, string id, RunToken token, WizardStore store)
+    {
+        Texts t = Texts.For(context);
+        WizardRun? run = store.Find(id);
+        if (run is null || run.Step == WizardStep.Result)
+        {
+            return Results.Redirect("/");
+        }
+
+        string body = Indicator(t, run.Step) + $"<div role=\"alertdialog\" aria-labelledby=\"cancel-question\" id=\"cancel-dialog\"><p id=\"cancel-question\">{Html.E(t["CancelQuestion"])}</p>" +
+            Html.Form($"/wizard/{run.Id}/cancel", token) + $"<button type=\"submit\" id=\"cancel-yes\">{Html.E(t["CancelYes"])}</button> " +
+            $"<a href=\"/wizard/{run.Id}\" id=\"cancel-no\">{Html.E(t["CancelNo"])}</a></form></div>";
+        return Html.Page(context, t, t["WizardTitle"], body, token);
+    }
+
+    private static async Task<IResult> Cancel(string id, WizardStore store)
+    {
+        if (store.Find(id) is { } run)
+        {
+            await run.Gate.WaitAsync();
+            try
+            {
+                if (run.Step != WizardStep.Result)
+                {
+                    run.Cancelled = true;
+                    run.Step = WizardStep.Result;
+                }
+            }
+            finally
+            {
+                run.Gate.Release();
+            }
+        }
+
+        return Results.Redirect("/wizard/" + id);
+    }
+
+    /// <summary>Does the current step of <paramref name="run"/> with the submitted <paramref name="form"/> (null for STEP 1 at start).</summary>
+    private static async Task RunStepAsync(WizardRun run, DeviceHub hub, IFormCollection? form, PinAttempts? attempts, CancellationToken ct)
+    {
+        await run.Gate.WaitAsync(ct);
+        try
+        {
+            run.StepError = null;
+            run.StepErrorArgs = [];
+            if (run.Step == WizardStep.Result)
+            {
+                return;
+            }
+
+            if (run.Step == WizardStep.ConfirmUser)
+            {
+                run.Step = WizardStep.StoragePin;
+                return;
+            }
+
+            string storagePin = form?["storagePin"].ToString() ?? string.Empty;
+            string newPin = form?["newPin"].ToString() ?? string.Empty;
+            string confirmation = form?["confirmation"].ToString() ?? string.Empty;
+            if (run.Step == WizardStep.StoragePin && storagePin.Length is 0 or > 64)
+            {
+                run.StepError = "StoragePinEmpty";
+                return;
+            }
+
+            if (run.Step == WizardStep.UserPin)
+            {
+                NewPinCheck check = PinDescriptions.Check(Texts.EnglishTexts, string.Empty, newPin, confirmation, run.User is null ? [] : [run.User.RomanizedName]);
+                if (!check.Valid || newPin.Length > 64)
+                {
+                    run.StepError = "NewPinInvalid";
+                    return;
+                }
+            }
+
+            if (run.Step == WizardStep.StoragePin && attempts is not null && !attempts.TryBegin(run.Serial, PinAttemptKind.StoragePin))
+            {
+                run.StepError = "TooManyAttempts";
+                return;
+            }
+
+            await hub.UseAsync(async d =>
+            {
+                if (!d.List().Any(a => a.Info.Serial == run.Serial))
+                {
+                    throw new KagiException(KagiError.TokenRemoved, [run.Serial]);
+                }
+
+                switch (run.Step)
+                {
+                    case WizardStep.Authenticate:
+                        await run.Flow.AuthenticateTokenAsync(ct);
+                        run.User = await run.Flow.GetAssignedUserAsync(ct);
+                        run.Step = WizardStep.ConfirmUser;
+                        break;
+                    case WizardStep.StoragePin:
+                        StoragePinCheck check = await run.Flow.VerifyStoragePinAsync(storagePin, ct);
+                        if (check.Accepted)
+                        {
+                            run.Step = WizardStep.UserPin;
+                        }
+                        else
+                        {
+                            run.StepError = check.AttemptsLeft is null ? "StoragePinWrong" : "StoragePinWrongLeft";
+                            run.StepErrorArgs = [check.AttemptsLeft];
+                        }
+
+                        break;
+                    case WizardStep.UserPin:
+                        using (PinBuffer pin = PinBuffer.FromChars(newPin))
+                        {
+                            run.Stored = await run.Flow.StoreAsync(pin, ct: ct);
+                        }
+
+                        run.Step = WizardStep.Result;
+                        break;
+                }
+
+                return true;
+            }, ct);
+        }
+        catch (EnrollmentException e)
+        {
+            run.ErrorCode = e.ServerCode ?? Kebab(e.Failure.ToString());
+            run.ErrorKey = "Failure" + e.Failure;
+            run.Step = WizardStep.Result;
+        }
+        catch (KagiException e) when (e.Error is KagiError.TokenRemoved or KagiError.TokenNotFound or KagiError.NoToken)
+        {
+            run.StepError = "WizardTokenRemoved";
+            run.StepErrorArgs = [run.Serial];
+        }
+        catch (Pkcs11Exception)
+        {
+            run.StepError = "WizardTokenRemoved";
+            run.StepErrorArgs = [run.Serial];
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ApiProblemException)
+        {
+            run.StepError = "ServerUnreachable";
+        }
+        finally
+        {
+            run.Gate.Release();
+        }
+    }
+
+    private static string Render(Texts t, WizardRun run, RunToken token)
+    {
+        var body = new StringBuilder(Indicator(t, run.Step));
+        string? error = run.StepError is null ? null : t.Format(run.StepError, run.StepErrorArgs);
+        string formStart = Html.Form($"/wizard/{run.Id}/next", token, $"id=\"wizard-form\" data-serial=\"{Html.E(run.Serial)}\" data-wizard=\"{run.Id}\" data-step=\"{(int)run.Step}\"");
+        string buttons = $"<div class=\"buttons\"><button type=\"submit\" id=\"next\">{Html.E(t["Next"])}</button> <a href=\"/wizard/{run.Id}/cancel\" id=\"cancel\">{Html.E(t["Cancel"])}</a></div></form>";
+        if (error is not null && run.Step is WizardStep.Authenticate or WizardStep.ConfirmUser)
+        {
+            body.Append("<p id=\"wizard-error\" class=\"error\" role=\"alert\">").Append(Html.E(error)).Append("</p>");
+        }
+
+        switch (run.Step)
+        {
+            case WizardStep.Authenticate:
+                body.Append("<p>").Append(Html.E(t.Format("WizardAuthenticateAgain", run.Serial))).Append("</p>").Append(formStart).Append(buttons);
+                break;
+            case WizardStep.ConfirmUser:
+                body.Append("<p>").Append(Html.E(t["ConfirmUserIntro"])).Append("</p><dl class=\"facts\" id=\"assigned-user\">")
+                    .Append("<div><dt>").Append(Html.E(t["UserName"])).Append("</dt><dd id=\"user-name\">").Append(Html.E(run.User?.RomanizedName)).Append("</dd></div>")
+                    .Append("<div><dt>").Append(Html.E(t["CertificateId"])).Append("</dt><dd>").Append(Html.E(run.User?.CertificateId)).Append("</dd></div>")
+                    .Append("<div><dt>").Append(Html.E(t["Serial"])).Append("</dt><dd>").Append(Html.E(run.Serial)).Append("</dd></div></dl>")
+                    .Append(formStart).Append(buttons);
+                break;
+            case WizardStep.StoragePin:
+                body.Append("<p>").Append(Html.E(t["StoragePinIntro"])).Append("</p>").Append(formStart)
+                    .Append(StoragePinField(t, error)).Append(buttons);
+                break;
+            case WizardStep.UserPin:
+                body.Append("<p>").Append(Html.E(t["UserPinIntro"])).Append("</p>").Append(formStart.Replace("id=\"wizard-form\"", "id=\"wizard-form\" data-check=\"wizard\"", StringComparison.Ordinal))
+                    .Append(PinField.Render(t, "newPin", t["NewPin"], error, autofocus: true, t["NewPinHint"])).Append(PinPages.StrengthMeter(t))
+                    .Append(PinField.Render(t, "confirmation", t["ConfirmPin"], null, autofocus: false)).Append(buttons);
+                break;
+            default:
+                body.Append(Result(t, run));
+                break;
+        }
+
+        return body.ToString();
+    }
+
+    private static string StoragePinField(Texts t, string? error) =>
+        PinField.Render(t, "storagePin", t["StoragePin"], error, autofocus: true, t["StoragePinHint"]);
+
+    private static string Result(Texts t, WizardRun run)
+    {
+        if (run.Cancelled)
+        {
+            return $"<p id=\"wizard-cancelled\" role=\"status\">{Html.E(t["WizardCancelled"])}</p><p><a href=\"/\">{Html.E(t["BackToMenu"])}</a></p>";
+        }
+
+        if (run.Stored is { } stored)
+        {
+            return $"<p id=\"wizard-done\" class=\"success\" role=\"status\">{Html.E(t["WizardDone"])}</p><dl class=\"facts\">" +
+                $"<div><dt>{Html.E(t["CertSerial"])}</dt><dd id=\"result-serial\">{Html.E(stored.SerialNumber)}</dd></div>" +
+                $"<div><dt>{Html.E(t["Subject"])}</dt><dd id=\"result-subject\">{Html.E(stored.Subject)}</dd></div>" +
+                $"<div><dt>{Html.E(t["Serial"])}</dt><dd>{Html.E(stored.TokenSerial)}</dd></div></dl>" +
+                $"<p><a id=\"view-token\" href=\"/tokens/{Uri.EscapeDataString(stored.TokenSerial)}\">{Html.E(t["ViewCertificates"])}</a></p>";
+        }
+
+        return $"<p id=\"wizard-failed\" class=\"error\" role=\"alert\">{Html.E(t[run.ErrorKey ?? "FailureServerRefused"])}</p><dl class=\"facts\">" +
+            $"<div><dt>{Html.E(t["ErrorCode"])}</dt><dd id=\"result-error-code\">{Html.E(run.ErrorCode)}</dd></div>" +
+            $"<div><dt>{Html.E(t["Serial"])}</dt><dd id=\"result-token-serial\">{Html.E(run.Serial)}</dd></div></dl><p><a href=\"/\">{Html.E(t["BackToMenu"])}</a></p>";
+    }
+
+    private static string Indicator(Texts t, WizardStep current)
+    {
+        var html = new StringBuilder("<nav aria-label=\"").Append(Html.E(t["WizardProgress"])).Append("\"><ol class=\"steps\" id=\"steps\">");
+        for (int i = 1; i <= 5; i++)
+        {
+            string state = i < (int)current ? "done" : i == (int)current ? "current" : "todo";
+            html.Append("<li class=\"").Append(state).Append('"').Append(i == (int)current ? " aria-current=\"step\"" : string.Empty).Append('>')
+                .Append("<span class=\"step-number\">STEP ").Append(i).Append("</span> ").Append(Html.E(t[StepKeys[i - 1]])).Append("</li>");
+        }
+
+        return html.Append("</ol></nav>").ToString();
+    }
+
+    private static string Kebab(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

@@ -1,0 +1,80 @@
+using Kagi.Enrollment;
+using Kagi.Protocol;
+
+namespace Kagi.Agent.Wizard;
+
+/// <summary>Where a wizard run stands.</summary>
+public enum WizardStep
+{
+    /// <summary>STEP 1: token authentication.</summary>
+    Authenticate = 1,
+
+    /// <summary>STEP 2: the user confirms the token is theirs.</summary>
+    ConfirmUser = 2,
+
+    /// <summary>STEP 3: the storage PIN from the e-mail.</summary>
+    StoragePin = 3,
+
+    /// <summary>STEP 4: the new user PIN and its confirmation.</summary>
+    UserPin = 4,
+
+    /// <summary>STEP 5: stored, or stopped with an error (see <see cref="WizardRun.Stored"/> and <see cref="WizardRun.ErrorCode"/>).</summary>
+    Result = 5,
+}
+
+/// <summary>One run of the storage wizard: the flow object and what the pages show. Access under <see cref="Gate"/>.</summary>
+public sealed class WizardRun(string id, string serial, CertificateStorageFlow flow)
+{
+    /// <summary>Random identifier (in the URL).</summary>
+    public string Id { get; } = id;
+
+    /// <summary>The token's serial.</summary>
+    public string Serial { get; } = serial;
+
+    /// <summary>The shared storage flow.</summary>
+    public CertificateStorageFlow Flow { get; } = flow;
+
+    /// <summary>One request at a time per run.</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>The current step.</summary>
+    public WizardStep Step { get; set; } = WizardStep.Authenticate;
+
+    /// <summary>The assigned user after STEP 1.</summary>
+    public AssignedUserResponse? User { get; set; }
+
+    /// <summary>A message key for the current step's error, if the last attempt failed.</summary>
+    public string? StepError { get; set; }
+
+    /// <summary>Arguments for <see cref="StepError"/>.</summary>
+    public object?[] StepErrorArgs { get; set; } = [];
+
+    /// <summary>The stored certificate (result page).</summary>
+    public StoredCertificate? Stored { get; set; }
+
+    /// <summary>The stable error code the run stopped with (result page), e.g. storage-pin-locked.</summary>
+    public string? ErrorCode { get; set; }
+
+    /// <summary>The message key for <see cref="ErrorCode"/>.</summary>
+    public string? ErrorKey { get; set; }
+
+    /// <summary>True once the user cancelled.</summary>
+    public bool Cancelled { get; set; }
+}
+
+/// <summary>The wizard runs of this agent process (in memory; nothing survives a restart).</summary>
+public sealed class WizardStore
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WizardRun> _runs = new(StringComparer.Ordinal);
+
+    /// <summary>Adds a run for <paramref name="flow"/>.</summary>
+    public WizardRun Add(string serial, CertificateStorageFlow flow)
+    {
+        var run = new WizardRun(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), serial, flow);
+        _runs[run.Id] = run;
+        return run;
+    }
+
+    /// <summary>The run with <paramref name="id"/>, or null.</summary>
+    public WizardRun? Find(string id) => _runs.GetValueOrDefault(id);
+}
