@@ -37,14 +37,11 @@ public static class ErrorCodes
     public const string OrderAlreadyIssued = "order-already-issued";
     public const string InvalidStateTransition = "invalid-state-transition";
     public const string ImportFailed = "import-failed";
-<<<<<<< HEAD
     public const string CaRootNotValid = "ca-root-not-valid";
-=======
 
     public const string ClientCertificateRequired = "client-certificate-required";
     public const string ClientCertificateUntrusted = "client-certificate-untrusted";
     public const string ClientCertificateUnknown = "client-certificate-unknown";
     public const string ClientCertificateRevoked = "client-certificate-revoked";
->>>>>>> h-tls
 }
 #pragma warning restore CS1591
