@@ -14,24 +14,23 @@ public sealed class ClientCertificateValidator
     /// <summary>OID of the id-kp-clientAuth extended key usage.</summary>
     public const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
 
-    private readonly X509Certificate2Collection _roots = [];
-    private readonly X509Certificate2Collection _issuers = [];
+    private readonly Func<IEnumerable<X509Certificate2>> _caCertificates;
     private readonly TimeProvider _time;
 
     /// <summary>Creates a validator trusting exactly <paramref name="caCertificates"/> (roots and issuing CAs).</summary>
     /// <exception cref="ArgumentException">No self-signed root is among <paramref name="caCertificates"/>.</exception>
     public ClientCertificateValidator(IEnumerable<X509Certificate2> caCertificates, TimeProvider time)
+        : this(Snapshot(caCertificates), time)
     {
-        foreach (X509Certificate2 ca in caCertificates)
-        {
-            (ca.SubjectName.RawData.AsSpan().SequenceEqual(ca.IssuerName.RawData) ? _roots : _issuers).Add(ca);
-        }
+    }
 
-        if (_roots.Count == 0)
-        {
-            throw new ArgumentException("At least one self-signed root certificate is needed.", nameof(caCertificates));
-        }
-
+    /// <summary>
+    /// Creates a validator trusting the CA certificates <paramref name="caCertificates"/> returns at each check, so
+    /// issuing CAs added by a rollover (and retired ones still in the set) are trusted without a restart.
+    /// </summary>
+    public ClientCertificateValidator(Func<IEnumerable<X509Certificate2>> caCertificates, TimeProvider time)
+    {
+        _caCertificates = caCertificates;
         _time = time;
     }
 
@@ -39,10 +38,17 @@ public sealed class ClientCertificateValidator
     /// <returns><see cref="ClientCertificateCheck.Trusted"/> only when the path and the key usage are right.</returns>
     public ClientCertificateCheck Check(X509Certificate2 certificate)
     {
+        X509Certificate2Collection roots = [];
+        X509Certificate2Collection issuers = [];
+        foreach (X509Certificate2 ca in _caCertificates())
+        {
+            (IsSelfSigned(ca) ? roots : issuers).Add(ca);
+        }
+
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(_roots);
-        chain.ChainPolicy.ExtraStore.AddRange(_issuers);
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.ExtraStore.AddRange(issuers);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // revocation comes from our own registry
         chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = _time.GetUtcNow().UtcDateTime;
@@ -61,12 +67,26 @@ public sealed class ClientCertificateValidator
 
         // The built path must end at one of our roots (CustomRootTrust guarantees it; checked again on purpose).
         X509Certificate2 anchor = chain.ChainElements[^1].Certificate;
-        if (chain.ChainElements.Count < 2 || !_roots.Cast<X509Certificate2>().Any(r => r.RawData.AsSpan().SequenceEqual(anchor.RawData)))
+        if (chain.ChainElements.Count < 2 || !roots.Cast<X509Certificate2>().Any(r => r.RawData.AsSpan().SequenceEqual(anchor.RawData)))
         {
             return ClientCertificateCheck.Untrusted;
         }
 
         return IsForClientAuthentication(certificate) ? ClientCertificateCheck.Trusted : ClientCertificateCheck.NotForClientAuthentication;
+    }
+
+    private static bool IsSelfSigned(X509Certificate2 certificate) =>
+        certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
+
+    private static Func<IEnumerable<X509Certificate2>> Snapshot(IEnumerable<X509Certificate2> caCertificates)
+    {
+        X509Certificate2[] fixedSet = [.. caCertificates];
+        if (!fixedSet.Any(IsSelfSigned))
+        {
+            throw new ArgumentException("At least one self-signed root certificate is needed.", nameof(caCertificates));
+        }
+
+        return () => fixedSet;
     }
 
     private static bool IsForClientAuthentication(X509Certificate2 certificate)

@@ -62,7 +62,7 @@ public static class KagiServerHost
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(ca);
         builder.Services.AddSingleton(new CrlStore(caDirectory));
-        var clientCertificates = new ClientCertificateValidator(ca.Chain, time);
+        var clientCertificates = new ClientCertificateValidator(() => ca.Authorities.All.Select(a => a.Certificate).Prepend(ca.Root), time);
         builder.Services.AddSingleton(clientCertificates);
         builder.Services.AddScoped<ClientCertificateRegistry>();
         builder.Services.AddSingleton(new Kagi.Registry.Pins.StoragePinOptions

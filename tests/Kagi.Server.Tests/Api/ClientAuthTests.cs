@@ -158,14 +158,15 @@ public sealed class ClientAuthTests(ClientAuthServer fixture) : IClassFixture<Cl
     {
         using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         ValidatedCsr csr = CsrValidator.Validate(new CertificateRequest("CN=ignored", key, HashAlgorithmName.SHA256).CreateSigningRequest(), KeyPolicy.Default).Csr!;
-        using X509Certificate2 issued = fixture.Ca.Issue(csr, new SubjectData(name, id), DateTimeOffset.UtcNow);
+        IssuedByCa byCa = fixture.Ca.Issue(csr, new SubjectData(name, id), DateTimeOffset.UtcNow);
+        using X509Certificate2 issued = byCa.Certificate;
         using (IServiceScope scope = Server.Services.CreateScope())
         {
             KagiDbContext db = scope.ServiceProvider.GetRequiredService<KagiDbContext>();
             db.IssuedCertificates.Add(new IssuedCertificate
             {
                 Serial = issued.SerialNumber,
-                IssuerCaId = fixture.Ca.IssuerId,
+                IssuerCaId = byCa.IssuerId,
                 SubjectPublicKeySha256 = SHA256.HashData(issued.PublicKey.ExportSubjectPublicKeyInfo()),
                 Der = issued.RawData,
                 NotBefore = issued.NotBefore.ToUniversalTime(),
