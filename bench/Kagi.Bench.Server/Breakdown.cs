@@ -117,7 +117,7 @@ internal static class Breakdown
                 bool reused = await recorder.StepAsync("5 IsPublicKeyCertifiedAsync", () => enrollment.IsPublicKeyCertifiedAsync(request.SubjectPublicKeyInfo.ToArray()));
                 string prefix = ca.Profile.CertificateIdPrefix;
                 string id = certificateId.StartsWith(prefix, StringComparison.Ordinal) ? certificateId[prefix.Length..] : certificateId;
-                using X509Certificate2 certificate = recorder.Step("6 sign (CaService.Issue)", () => ca.Issue(request, new SubjectData(status.User!.RomanizedName, id), time.GetUtcNow()));
+                using X509Certificate2 certificate = recorder.Step("6 sign (CaService.Issue)", () => ca.Issue(request, new SubjectData(status.User!.RomanizedName, id), time.GetUtcNow()).Certificate);
                 OrderResult recorded = await recorder.StepAsync("7 RecordIssuedAsync (tx + audit)", () =>
                     enrollment.RecordIssuedAsync(certificateId, certificate.RawData, ca.IssuerId, request.Fingerprint, actor));
                 if (reused || recorded.Code != OrderCode.Done)
@@ -154,7 +154,7 @@ internal static class Breakdown
                 var enrollment = new EnrollmentService(db, audit, new TokenStateMachine(db, audit, time), time);
                 EnrollmentTicket ticket = EnrollmentTicket.Decode(Ticket(order), secrets.TicketKey, time.GetUtcNow())!;
                 EnrollmentStatus status = (await enrollment.FindByTokenAsync(ticket.Serial))!;
-                var result = await new IssuancePipeline(ca, enrollment, db, time).IssueAsync(status, csrs[first + k], actor, CancellationToken.None);
+                var result = await new IssuancePipeline(ca, enrollment, db, new Kagi.Registry.Authorities.IssuingAuthorityStore(db, audit, time), time).IssueAsync(status, csrs[first + k], actor, CancellationToken.None);
                 if (result.Result is not Ok<IssuedCertificateResponse> ok)
                 {
                     throw new InvalidOperationException($"order {order.Serial}: {result.Result}");

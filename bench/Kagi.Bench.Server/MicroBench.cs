@@ -28,7 +28,7 @@ internal static class MicroBench
         ValidatedCsr validated = CsrValidator.Validate(csr, ca.KeyPolicy).Csr!;
         var subject = new SubjectData("Bench User", "0123456789ABCDEF");
         byte[] der;
-        using (X509Certificate2 sample = ca.Issue(validated, subject, DateTimeOffset.UtcNow))
+        using (X509Certificate2 sample = ca.Issue(validated, subject, DateTimeOffset.UtcNow).Certificate)
         {
             der = sample.RawData;
         }
@@ -60,7 +60,7 @@ internal static class MicroBench
         }
 
         Time("CA key SignData (32 bytes)", () => ca.Issuing.Key.SignatureGenerator.SignData(hash, HashAlgorithmName.SHA256));
-        Time("CaService.Issue (whole)", () => ca.Issue(validated, subject, DateTimeOffset.UtcNow).Dispose());
+        Time("CaService.Issue (whole)", () => ca.Issue(validated, subject, DateTimeOffset.UtcNow).Certificate.Dispose());
         Time("X509CertificateLoader.LoadCertificate (issued cert)", () => X509CertificateLoader.LoadCertificate(der).Dispose());
         Time("LoadCertificate + PublicKey.ExportSubjectPublicKeyInfo + SerialNumber + NotBefore/NotAfter (RecordIssuedAsync's Parse)", () =>
         {

@@ -51,7 +51,7 @@ internal static class SignBench
         HashAlgorithmName hash = ca.Issuing.Key.HashAlgorithm;
         byte[] data32 = SHA256.HashData("abc"u8);
         byte[] tbs;
-        using (X509Certificate2 sample = ca.Issue(validated, subject, DateTimeOffset.UtcNow))
+        using (X509Certificate2 sample = ca.Issue(validated, subject, DateTimeOffset.UtcNow).Certificate)
         {
             tbs = new AsnReader(sample.RawData, AsnEncodingRules.DER).ReadSequence().ReadEncodedValue().ToArray();
         }
@@ -60,11 +60,11 @@ internal static class SignBench
         {
             "sign32" => () => generator.SignData(data32, hash),
             "tbs" => () => generator.SignData(tbs, hash),
-            "issue" => () => ca.Issue(validated, subject, DateTimeOffset.UtcNow).Dispose(),
+            "issue" => () => ca.Issue(validated, subject, DateTimeOffset.UtcNow).Certificate.Dispose(),
             "validate-issue" => () =>
             {
                 ValidatedCsr v = CsrValidator.Validate(csr, ca.KeyPolicy).Csr!;
-                ca.Issue(v, subject, DateTimeOffset.UtcNow).Dispose();
+                ca.Issue(v, subject, DateTimeOffset.UtcNow).Certificate.Dispose();
             },
             _ => throw new UsageException("--what must be sign32, tbs, issue or validate-issue"),
         };

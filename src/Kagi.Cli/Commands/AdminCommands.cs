@@ -29,6 +29,7 @@ internal static class AdminCommands
         admin.Subcommands.Add(Tokens());
         admin.Subcommands.Add(Certificates());
         admin.Subcommands.Add(Audit());
+        admin.Subcommands.Add(Authorities());
         return admin;
     }
 
@@ -180,6 +181,35 @@ internal static class AdminCommands
             return result.Ok ? ExitCodes.Ok : ExitCodes.TokenError;
         }));
         return new Command("audit", Messages.CmdAdminAudit) { verify };
+    }
+
+    private static Command Authorities()
+    {
+        var list = new Command("list", Messages.CmdAdminCaList);
+        list.SetAction((parse, ct) => Api(parse, async (api, _) =>
+        {
+            Output.Json(await api.ListCasAsync(ct));
+            return ExitCodes.Ok;
+        }));
+
+        Option<string?> keyType = new("--key-type") { Description = Messages.OptCaKeyType };
+        keyType.AcceptOnlyFromAmong("ecP256", "ecP384", "rsa3072", "rsa4096");
+        Option<int?> years = new("--validity-years") { Description = Messages.OptCaValidityYears };
+        Option<string?> subject = new("--subject") { Description = Messages.OptCaSubject, HelpName = "DN" };
+        var rollover = new Command("rollover", Messages.CmdAdminCaRollover) { keyType, years, subject };
+        rollover.SetAction((parse, ct) => Api(parse, async (api, _) =>
+        {
+            Output.Json(await api.RolloverCaAsync(new CaRolloverRequest(parse.GetValue(keyType), parse.GetValue(years), parse.GetValue(subject)), ct));
+            return ExitCodes.Ok;
+        }));
+
+        var publish = new Command("publish-crl", Messages.CmdAdminCaPublishCrl);
+        publish.SetAction((parse, ct) => Api(parse, async (api, _) =>
+        {
+            Output.Json(await api.PublishCrlsAsync(ct));
+            return ExitCodes.Ok;
+        }));
+        return new Command("ca", Messages.CmdAdminCa) { list, rollover, publish };
     }
 
     private static int Report(ImportResultDto result)

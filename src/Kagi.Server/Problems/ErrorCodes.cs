@@ -3,7 +3,7 @@ namespace Kagi.Server.Problems;
 /// <summary>
 /// Stable error codes carried in every ProblemDetails body as "code". Clients branch on these, never on text.
 /// </summary>
-#pragma warning disable CS1591 // each code is documented in docs/server-api.md
+#pragma warning disable CS1591 // each code is documented in docs/server.md (Errors)
 public static class ErrorCodes
 {
     public const string MalformedRequest = "malformed-request";

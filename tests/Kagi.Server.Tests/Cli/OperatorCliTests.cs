@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Kagi.Server.Tests.Infrastructure;
 using Kagi.Testing;
@@ -49,6 +50,47 @@ public class OperatorCliTests
         KagiRun audit = kagi.Run(null, "admin", "audit", "verify");
         Assert.True(audit.ExitCode == 0, audit.All);
         Assert.True(JsonDocument.Parse(audit.Stdout).RootElement.GetProperty("ok").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Operator_lists_rolls_over_the_ca_and_publishes_crls()
+    {
+        using ServerDatabase database = ServerDatabase.Create("sqlite");
+        await using RealServer server = await RealServer.StartAsync(database);
+        using var kagi = new KagiRunner();
+        kagi.Environment["KAGI_SERVER"] = server.Url;
+        kagi.Environment["KAGI_SERVER_CA"] = server.RootPemPath;
+        kagi.Environment["KAGI_API_KEY"] = server.OperatorApiKey;
+
+        KagiRun before = kagi.Run(null, "admin", "ca", "list");
+        Assert.True(before.ExitCode == 0, before.All);
+        string first = Assert.Single(JsonDocument.Parse(before.Stdout).RootElement.EnumerateArray()).GetProperty("issuerId").GetString()!;
+
+        KagiRun refused = kagi.Run(null, "admin", "ca", "rollover", "--validity-years", "0", "--lang", "en");
+        Assert.Equal(14, refused.ExitCode);
+        Assert.Contains("validation-failed", refused.Stderr, StringComparison.Ordinal);
+
+        KagiRun rolled = kagi.Run(null, "admin", "ca", "rollover", "--key-type", "rsa3072", "--subject", "CN=Kagi CLI Issuing CA G2, O=Kagi, C=JP");
+        Assert.True(rolled.ExitCode == 0, rolled.All);
+        JsonElement created = JsonDocument.Parse(rolled.Stdout).RootElement;
+        string second = created.GetProperty("issuerId").GetString()!;
+        using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(created.GetProperty("certificate").GetString()!));
+        using var root = X509Certificate2.CreateFromPem(File.ReadAllText(server.RootPemPath));
+        Assert.Equal(root.Subject, certificate.Issuer);
+        Assert.Equal(3072, certificate.GetRSAPublicKey()!.KeySize);
+        string dir = Directory.CreateTempSubdirectory("kagi-cli-ca-").FullName;
+        File.WriteAllText(Path.Combine(dir, "ca2.pem"), certificate.ExportCertificatePem());
+        Assert.Contains("ca2.pem: OK", Api.EnrollmentFlowTests.OpenSsl(dir, "verify", "-CAfile", server.RootPemPath, "ca2.pem"), StringComparison.Ordinal);
+
+        // The first CA issued nothing, so it publishes no CRL any more: only the new one is published.
+        var listed = JsonDocument.Parse(kagi.Run(null, "admin", "ca", "list").Stdout).RootElement.EnumerateArray()
+            .Select(c => (c.GetProperty("issuerId").GetString(), c.GetProperty("status").GetString())).ToArray();
+        Assert.Equal([(second, "active"), (first, "ended")], listed);
+        KagiRun published = kagi.Run(null, "admin", "ca", "publish-crl");
+        Assert.True(published.ExitCode == 0, published.All);
+        JsonElement crl = Assert.Single(JsonDocument.Parse(published.Stdout).RootElement.EnumerateArray());
+        Assert.Equal(second, crl.GetProperty("issuerId").GetString());
+        Directory.Delete(dir, recursive: true);
     }
 
     [Fact]
