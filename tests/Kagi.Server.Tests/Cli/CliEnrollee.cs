@@ -37,16 +37,11 @@ internal sealed class CliEnrollee : IAsyncDisposable
 
     public string StoragePin { get; private set; }
 
-    public static Task<CliEnrollee> PrepareAsync(string name = "Saburo Ito", string provider = "sqlite", params string[] serverArgs) =>
-        PrepareAsync(null, name, provider, serverArgs);
-
-    /// <param name="beforeDistribution">Runs on the fresh SoftHSM2 environment before the token is created (e.g. to mount its token directory).</param>
-    public static async Task<CliEnrollee> PrepareAsync(Action<KagiRunner>? beforeDistribution, string name = "Saburo Ito", string provider = "sqlite", params string[] serverArgs)
+    public static async Task<CliEnrollee> PrepareAsync(string name = "Saburo Ito", string provider = "sqlite", params string[] serverArgs)
     {
         ServerDatabase database = ServerDatabase.Create(provider);
         RealServer server = await RealServer.StartAsync(database, serverArgs);
         var kagi = new KagiRunner();
-        beforeDistribution?.Invoke(kagi);
         kagi.Environment["KAGI_SERVER"] = server.Url;
         kagi.Environment["KAGI_SERVER_CA"] = server.RootPemPath;
         kagi.Environment["KAGI_API_KEY"] = server.OperatorApiKey;

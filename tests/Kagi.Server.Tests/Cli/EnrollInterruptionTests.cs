@@ -1,6 +1,13 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Kagi.Enrollment;
+using Kagi.Registry.Data;
+using Kagi.Registry.Entities;
+using Kagi.Server.Security;
 using Kagi.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kagi.Server.Tests.Cli;
 
@@ -78,6 +85,38 @@ public class EnrollInterruptionTests
         JsonElement result = JsonDocument.Parse(rerun.Stdout).RootElement;
         Assert.True(result.GetProperty("resumed").GetBoolean());
         await enrollee.AssertCompletedAsync(result.GetProperty("serialNumber").GetString()!);
+    }
+
+    [Fact]
+    public async Task Half_a_key_pair_left_by_a_crash_inside_key_generation_is_replaced_not_orphaned()
+    {
+        await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync();
+        Assert.Equal(Sigkill, enrollee.Enroll(new Dictionary<string, string> { ["KAGI_TEST_KILL_AT"] = EnrollmentTestHook.AfterStep3 }).ExitCode);
+
+        // What a module that persists the halves one by one could leave after a crash: a private key with the order's
+        // CKA_ID (derived from the certificate ID) and no public key. Made with pkcs11-tool and the transport PIN.
+        string certificateId;
+        string transportPin;
+        using (IServiceScope scope = enrollee.Server.Services.CreateScope())
+        {
+            KagiDbContext db = scope.ServiceProvider.GetRequiredService<KagiDbContext>();
+            Token token = await db.Tokens.SingleAsync(t => t.Serial == enrollee.Serial);
+            long assignment = (await db.Assignments.SingleAsync(a => a.TokenId == token.Id)).Id;
+            certificateId = (await db.EnrollmentOrders.SingleAsync(o => o.AssignmentId == assignment)).CertificateId;
+            transportPin = Encoding.UTF8.GetString(scope.ServiceProvider.GetRequiredService<SecretProtector>().Unprotect(token.EncryptedTransportPin!, SecretPurposes.TransportPin));
+        }
+
+        string keyId = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(certificateId))[..8]);
+        enrollee.Kagi.Hsm.RunPkcs11Tool(null, transportPin, "--token-label", "Kagi", "--login", "--pin", "env:KAGI_TEST_USER_PIN",
+            "--keypairgen", "--key-type", "EC:prime256v1", "--id", keyId, "--label", "half");
+        enrollee.Kagi.Hsm.RunPkcs11Tool(null, transportPin, "--token-label", "Kagi", "--login", "--pin", "env:KAGI_TEST_USER_PIN",
+            "--delete-object", "--type", "pubkey", "--id", keyId);
+
+        KagiRun rerun = enrollee.Enroll();
+        Assert.True(rerun.ExitCode == 0, rerun.All);
+        JsonElement result = JsonDocument.Parse(rerun.Stdout).RootElement;
+        await enrollee.AssertCompletedAsync(result.GetProperty("serialNumber").GetString()!);
+        Assert.DoesNotContain(enrollee.Token().PrivateKeys, k => k.Label == "half");
     }
 
     internal static async Task WaitForFileAsync(string path, Task<KagiRun> running)
