@@ -76,6 +76,7 @@ public static class KagiServerHost
         builder.Services.AddKagiRegistry(options.DatabaseProvider, connection);
         builder.Services.AddScoped<IssuancePipeline>();
         builder.Services.AddScoped<CrlPublisher>();
+        builder.Services.AddHostedService<CaRefresher>();
         builder.Services.AddSingleton<IMailSender>(new SmtpMailSender(options.Mail, options.Mail.PickupDirectory ?? Path.Combine(data, "mail")));
         builder.Services.AddKagiProblems();
         builder.Services.AddKagiRateLimits(options.EnrollmentRequestsPerMinute);

@@ -88,6 +88,12 @@ public sealed class CaOptions
 
     /// <summary>Issuing CA validity in years.</summary>
     public int IssuingValidityYears { get; set; } = 10;
+
+    /// <summary>
+    /// How often (seconds) an instance re-reads the set of issuing CAs from the database even when it has nothing to
+    /// issue or publish, so a rollover made by another instance reaches this one's client-authentication listener.
+    /// </summary>
+    public int RefreshSeconds { get; set; } = 60;
 }
 
 /// <summary>The end-user certificate profile.</summary>

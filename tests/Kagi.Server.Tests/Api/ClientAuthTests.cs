@@ -153,31 +153,7 @@ public sealed class ClientAuthTests(ClientAuthServer fixture) : IClassFixture<Cl
         Assert.Equal(ClientCertificateCheck.Untrusted, fixture.Server.Services.GetRequiredService<ClientCertificateValidator>().Check(expired));
     }
 
-    /// <summary>Issues through the server's CA from a CSR and records it in the registry, as the issuance pipeline does.</summary>
-    private async Task<X509Certificate2> IssueAndRecordAsync(string name, string id)
-    {
-        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        ValidatedCsr csr = CsrValidator.Validate(new CertificateRequest("CN=ignored", key, HashAlgorithmName.SHA256).CreateSigningRequest(), KeyPolicy.Default).Csr!;
-        IssuedByCa byCa = fixture.Ca.Issue(csr, new SubjectData(name, id), DateTimeOffset.UtcNow);
-        using X509Certificate2 issued = byCa.Certificate;
-        using (IServiceScope scope = Server.Services.CreateScope())
-        {
-            KagiDbContext db = scope.ServiceProvider.GetRequiredService<KagiDbContext>();
-            db.IssuedCertificates.Add(new IssuedCertificate
-            {
-                Serial = issued.SerialNumber,
-                IssuerCaId = byCa.IssuerId,
-                SubjectPublicKeySha256 = SHA256.HashData(issued.PublicKey.ExportSubjectPublicKeyInfo()),
-                Der = issued.RawData,
-                NotBefore = issued.NotBefore.ToUniversalTime(),
-                NotAfter = issued.NotAfter.ToUniversalTime(),
-            });
-            await db.SaveChangesAsync();
-        }
-
-        Assert.Equal(key.ExportSubjectPublicKeyInfo(), issued.PublicKey.ExportSubjectPublicKeyInfo());
-        return WithKey(issued, key);
-    }
+    private Task<X509Certificate2> IssueAndRecordAsync(string name, string id) => ClientCertificates.IssueAndRecordAsync(fixture.Ca, Server.Services, name, id);
 
     private static X509Certificate2 Sign(X509Certificate2 issuer, X509SignatureGenerator generator, string subject, string eku,
         DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
@@ -190,26 +166,10 @@ public sealed class ClientAuthTests(ClientAuthServer fixture) : IClassFixture<Cl
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
         using X509Certificate2 issued = request.Create(issuer.SubjectName, generator, notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-1),
             notAfter ?? DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
-        return WithKey(issued, key);
+        return ClientCertificates.WithKey(issued, key);
     }
 
-    private static X509Certificate2 WithKey(X509Certificate2 certificate, ECDsa key)
-    {
-        using X509Certificate2 withKey = certificate.CopyWithPrivateKey(key);
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pfx), null);
-    }
-
-    private HttpClient Client(X509Certificate2? certificate) => new(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.Zero,
-        SslOptions = new SslClientAuthenticationOptions
-        {
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            RemoteCertificateValidationCallback = TrustOurRoot,
-            LocalCertificateSelectionCallback = certificate is null ? null : (_, _, _, _, _) => certificate,
-            ClientCertificates = certificate is null ? null : [certificate],
-        },
-    }) { BaseAddress = new Uri(Server.ClientAuthUrl! + "/") };
+    private HttpClient Client(X509Certificate2? certificate) => ClientCertificates.Client(Server.ClientAuthUrl!, certificate, TrustOurRoot);
 
     private HttpClient MainClient() => new(new SocketsHttpHandler
     {

@@ -32,6 +32,9 @@ public sealed class RealServer : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>The server's secret (ticket and encryption keys), for a second instance on the same data.</summary>
+    public string SecretKey => _args.Single(a => a.StartsWith("--Kagi:SecretKey=", StringComparison.Ordinal))["--Kagi:SecretKey=".Length..];
+
     public string RootPemPath => Path.Combine(DataDirectory, "ca", "root.pem");
 
     public string OperatorApiKey => File.ReadAllText(Path.Combine(DataDirectory, "operator-api-key.txt")).Trim();
