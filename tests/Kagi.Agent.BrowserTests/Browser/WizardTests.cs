@@ -103,6 +103,7 @@ public sealed class WizardTests(BrowserFixture browser)
         await Expect(page.Locator("#wizard-failed")).ToHaveTextAsync("このトークンには既に証明書が格納されています。");
         await Expect(page.Locator("#result-error-code")).ToHaveTextAsync("certificate-already-stored");
         await Expect(page.Locator("#result-token-serial")).ToHaveTextAsync(serial);
+        await Expect(page.Locator("main")).ToContainTextAsync("認証局の運用担当者に連絡してください");
         await screens.ShotAsync("second-run-already-stored");
     }
 
