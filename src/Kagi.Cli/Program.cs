@@ -37,3 +37,6 @@ if (parse.Errors.Count > 0)
 }
 
 return await parse.InvokeAsync();
+
+/// <summary>The CLI entry point stays internal: referencing ASP.NET Core (through the agent) would otherwise make it public and clash with kagi-server's <c>Program</c> in test projects that reference both.</summary>
+internal partial class Program;
