@@ -22,7 +22,7 @@ internal static class AgentCommand
         {
             if (r.GetValueOrDefault<int?>() is < 0 or > 65535)
             {
-                r.AddError("--port: 0-65535");
+                r.AddError(Messages.ErrAgentPort);
             }
         });
         var command = new Command("agent", Messages.CmdAgent) { port, origins, server, serverCa, noBrowser };

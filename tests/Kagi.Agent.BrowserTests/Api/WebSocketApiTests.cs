@@ -168,6 +168,29 @@ public sealed class WebSocketApiTests : IDisposable
         Assert.Equal(serial, removed.GetProperty("device").GetProperty("serial").GetString());
     }
 
+    [Theory]
+    [InlineData("ja", "トークン一覧", "ユーザー PIN の変更")]
+    [InlineData("en", "Tokens", "Change the user PIN")]
+    public async Task Every_page_renders_in_both_languages(string lang, string tokensTitle, string pinTitle)
+    {
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = new Uri(_agent.Url) };
+        Assert.Contains($"<html lang=\"{lang}\">", await http.GetStringAsync("/?lang=" + lang), StringComparison.Ordinal);
+        string tokens = await http.GetStringAsync("/tokens");
+        Assert.Contains($"<h1>{tokensTitle}</h1>", tokens, StringComparison.Ordinal);
+        string serial = System.Text.RegularExpressions.Regex.Match(tokens, "href=\"/tokens/([0-9a-f]+)\"").Groups[1].Value;
+        Assert.Contains("agent-ws-1", await http.GetStringAsync("/tokens/" + serial), StringComparison.Ordinal);
+        Assert.Contains($"<h1>{pinTitle}</h1>", await http.GetStringAsync("/pin"), StringComparison.Ordinal);
+
+        // This agent has no server configured: the wizard says so (503) in the chosen language instead of failing.
+        using HttpResponseMessage wizard = await http.GetAsync("/wizard");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, wizard.StatusCode);
+        Assert.Contains("KAGI_SERVER", await wizard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/tokens/" + serial + "/certs/00")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/tokens/nosuchserial")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/static/..%2Fsecret.js")).StatusCode);
+    }
+
     private string WsUrl => _agent.Url.Replace("http://", "ws://", StringComparison.Ordinal) + "/ws";
 
     private async Task<ClientWebSocket> ConnectAsync(string origin)

@@ -96,6 +96,15 @@ public sealed class WizardTests(BrowserFixture browser)
         }
 
         Assert.True(chain.Build(exported), string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation)));
+
+        // A second run on the same token stops with the error code and the token serial on the result page.
+        await OpenStep1Async(page, serial, world.Agent.Url + "/wizard");
+        await page.ClickAsync("#next");
+        await Expect(page.Locator("#wizard-failed")).ToHaveTextAsync("このトークンには既に証明書が格納されています。");
+        await Expect(page.Locator("#result-error-code")).ToHaveTextAsync("certificate-already-stored");
+        await Expect(page.Locator("#result-token-serial")).ToHaveTextAsync(serial);
+        await Expect(page.Locator("main")).ToContainTextAsync("認証局の運用担当者に連絡してください");
+        await screens.ShotAsync("second-run-already-stored");
     }
 
     [Fact]

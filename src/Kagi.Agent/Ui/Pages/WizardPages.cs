@@ -312,12 +312,12 @@ internal static class WizardPages
                 $"<div><dt>{Html.E(t["CertSerial"])}</dt><dd id=\"result-serial\">{Html.E(stored.SerialNumber)}</dd></div>" +
                 $"<div><dt>{Html.E(t["Subject"])}</dt><dd id=\"result-subject\">{Html.E(stored.Subject)}</dd></div>" +
                 $"<div><dt>{Html.E(t["Serial"])}</dt><dd>{Html.E(stored.TokenSerial)}</dd></div></dl>" +
-                $"<p><a id=\"view-token\" href=\"/tokens/{Uri.EscapeDataString(stored.TokenSerial)}\">{Html.E(t["ViewCertificates"])}</a></p>";
+                $"<p><a id=\"view-token\" href=\"/tokens/{Uri.EscapeDataString(stored.TokenSerial)}\">{Html.E(t["ViewCertificates"])}</a> · <a id=\"finish\" href=\"/\">{Html.E(t["Finish"])}</a></p>";
         }
 
         return $"<p id=\"wizard-failed\" class=\"error\" role=\"alert\">{Html.E(t[run.ErrorKey ?? "FailureServerRefused"])}</p><dl class=\"facts\">" +
             $"<div><dt>{Html.E(t["ErrorCode"])}</dt><dd id=\"result-error-code\">{Html.E(run.ErrorCode)}</dd></div>" +
-            $"<div><dt>{Html.E(t["Serial"])}</dt><dd id=\"result-token-serial\">{Html.E(run.Serial)}</dd></div></dl><p><a href=\"/\">{Html.E(t["BackToMenu"])}</a></p>";
+            $"<div><dt>{Html.E(t["Serial"])}</dt><dd id=\"result-token-serial\">{Html.E(run.Serial)}</dd></div></dl><p>{Html.E(t["ReportToOperator"])}</p><p><a href=\"/\">{Html.E(t["BackToMenu"])}</a></p>";
     }
 
     private static string Indicator(Texts t, WizardStep current)
