@@ -66,7 +66,7 @@ internal static class ClientCertificates
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(chainOfIssuer[^1]);
-        chain.ChainPolicy.ExtraStore.AddRange([.. chainOfIssuer]);
+        chain.ChainPolicy.ExtraStore.AddRange(chainOfIssuer.ToArray());
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(certificate) && chain.ChainElements[1].Certificate.RawData.AsSpan().SequenceEqual(chainOfIssuer[0].RawData);
     }
