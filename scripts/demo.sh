@@ -6,7 +6,19 @@
 #   logs in over TLS client authentication: curl, with the key on the token (libengine-pkcs11-openssl), asks the
 #   server's client-authentication listener who it is.
 # Everything lives in .kagi-demo/; running again starts over.
+#
+#   scripts/demo.sh             the story above, unattended, then stops the server
+#   scripts/demo.sh --browser   then also prepares a second SoftHSM2 token for a second demo user, prints its storage
+#                               PIN, and runs `kagi agent` (server kept running) so a person can store its
+#                               certificate through the browser wizard, view/export it and change the PIN; the
+#                               server's portal page (/portal) finds the agent. Ctrl+C stops both.
 set -euo pipefail
+browser=0
+case "${1:-}" in
+    "") ;;
+    --browser) browser=1 ;;
+    *) echo "usage: scripts/demo.sh [--browser]" >&2; exit 2 ;;
+esac
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$PWD"
 
@@ -80,3 +92,24 @@ echo "Done: the certificate is on the demo token (user PIN: $user_pin), the serv
 echo "certificate logged in over TLS client authentication at $client_auth/whoami."
 echo "Try: source .kagi-demo/env && scripts/kagi login && scripts/kagi cert show FC... && scripts/kagi pin change"
 echo "Restart the demo server with: KAGI_DATA=.kagi-demo/server KAGI_URLS=$KAGI_SERVER scripts/kagi-server --Kagi:ClientAuth:Url=$client_auth"
+
+if ((browser)); then
+    echo
+    echo "== Browser demo: a second token (its own SoftHSM2 folder) for Hanako Sato, ready for the agent's wizard"
+    mkdir -p "$demo/browser-tokens"
+    printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$demo/browser-tokens" > "$demo/browser-softhsm2.conf"
+    export SOFTHSM2_CONF="$demo/browser-softhsm2.conf"
+    KAGI_API_KEY="$(cat "$demo/server/operator-api-key.txt")"
+    export KAGI_API_KEY
+    scripts/kagi admin user add --employee-id E0002 --name "Hanako Sato" --kanji-name "佐藤 花子" --email hanako@example.jp >/dev/null
+    serial2="$(scripts/kagi admin token distribute --label "Kagi Browser Demo" | sed -n 's/.*"serial": "\([^"]*\)".*/\1/p')"
+    scripts/kagi admin token assign "$serial2" --employee-id E0002 >/dev/null
+    scripts/kagi admin token storage-pin "$serial2" >/dev/null
+    unset KAGI_API_KEY
+    mail2="$(ls -t "$demo/server/mail"/*.eml | head -n 1)"
+    storage_pin2="$(tr -d '\r' < "$mail2" | sed -e ':a' -e '/=$/{N;s/=\n//;ba' -e '}' | sed -n 's/.*Storage PIN: \([A-Za-z0-9]*\).*/\1/p' | head -n 1)"
+    echo "   token $serial2 assigned to Hanako Sato; storage PIN (from $(basename "$mail2")): $storage_pin2"
+    echo "   Portal page: $KAGI_SERVER/portal (the browser must trust $KAGI_SERVER_CA, or accept the warning)"
+    echo "== Starting kagi agent (Ctrl+C stops it and the server)"
+    scripts/kagi agent --allow-origin "$KAGI_SERVER"
+fi
