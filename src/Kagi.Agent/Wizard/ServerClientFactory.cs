@@ -1,5 +1,3 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Kagi.Protocol;
 
 namespace Kagi.Agent.Wizard;
@@ -25,36 +23,6 @@ public sealed class ServerClientFactory(string? serverUrl, string? caFile)
             throw new InvalidOperationException("No Kagi server is configured.");
         }
 
-        var handler = new SocketsHttpHandler();
-        if (!string.IsNullOrWhiteSpace(caFile))
-        {
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(caFile);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, sent, errors) =>
-            {
-                if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                if (sent is not null)
-                {
-                    foreach (X509ChainElement element in sent.ChainElements)
-                    {
-                        chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-                    }
-                }
-
-                using var leaf = new X509Certificate2(certificate);
-                return chain.Build(leaf);
-            };
-        }
-
-        var http = new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri(serverUrl!.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
-        return new KagiApiClient(http);
+        return new KagiApiClient(ServerHttpClient.Create(new Uri(serverUrl!), caFile));
     }
 }

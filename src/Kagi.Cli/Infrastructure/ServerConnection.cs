@@ -1,5 +1,3 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Kagi.Protocol;
 using Kagi.Tokens;
 
@@ -28,35 +26,6 @@ internal static class ServerConnection
             throw new KagiException(KagiError.ServerNotConfigured);
         }
 
-        var handler = new SocketsHttpHandler();
-        if (!string.IsNullOrWhiteSpace(caFile))
-        {
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(caFile);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, sent, errors) =>
-            {
-                if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                if (sent is not null)
-                {
-                    foreach (X509ChainElement element in sent.ChainElements)
-                    {
-                        chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-                    }
-                }
-
-                return chain.Build(new X509Certificate2(certificate));
-            };
-        }
-
-        var http = new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri(uri.ToString().TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
-        return new KagiApiClient(http) { ApiKey = apiKey ?? Environment.GetEnvironmentVariable("KAGI_API_KEY") };
+        return new KagiApiClient(ServerHttpClient.Create(uri, caFile)) { ApiKey = apiKey ?? Environment.GetEnvironmentVariable("KAGI_API_KEY") };
     }
 }
