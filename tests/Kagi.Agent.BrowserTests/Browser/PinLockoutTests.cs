@@ -48,9 +48,22 @@ public sealed class PinLockoutTests(BrowserFixture browser)
             await Expect(page.Locator("#pin-error")).ToHaveTextAsync("PIN が正しくありません。PIN の状態: 残り 1 回");
             await Expect(page.Locator("#pin-state")).ToHaveTextAsync("残り 1 回");
             await Expect(page.Locator("#pin-advice")).ToHaveTextAsync("注意: 次に PIN を誤るとトークンがロックされます。");
-            await screens.ShotAsync("final-try");
+            await Expect(page.Locator("#pin-attempts")).ToHaveTextAsync("2");
 
-            // Third: locked. The page says what to do, and offers no PIN field any more.
+            // As in the CLI, the final try needs an explicit yes: a required checkbox, checked again by the agent.
+            ILocator confirm = page.Locator("#confirmFinalTry");
+            await Expect(confirm).ToHaveAttributeAsync("required", string.Empty);
+            await Expect(page.Locator("label[for=confirmFinalTry]")).ToContainTextAsync("トークンがロックされ");
+            await screens.ShotAsync("final-try");
+            Assert.Equal(400, await PostAsync(page, "/tokens/" + Uri.EscapeDataString(serial) + "/login", new() { ["pin"] = WrongPin }));
+            await page.ReloadAsync();
+            await Expect(page.Locator("#pin-state")).ToHaveTextAsync("残り 1 回"); // the PIN never reached the token
+            await Expect(page.Locator("#pin-attempts")).ToHaveTextAsync("2");
+            await page.FillAsync("#pin", WrongPin);
+            Assert.False(await confirm.EvaluateAsync<bool>("e => e.form.checkValidity()")); // the browser holds the form back until the box is checked
+
+            // Third, confirmed: locked. The page says what to do, and offers no PIN field any more.
+            await confirm.CheckAsync();
             await LogInAsync(page, WrongPin);
             await Expect(page.Locator("#pin-state")).ToHaveTextAsync("ロック中");
             await Expect(page.Locator("#pin-advice")).ToContainTextAsync("トークンはロックされています");
@@ -60,15 +73,7 @@ public sealed class PinLockoutTests(BrowserFixture browser)
             await screens.ShotAsync("locked");
 
             // The right PIN, posted as the page's own form would (the page no longer offers one), is refused.
-            int status = await page.EvaluateAsync<int>(
-                """
-                async ([serial, pin]) => {
-                  const body = new URLSearchParams({ _rt: document.querySelector('meta[name=kagi-run-token]').content, pin });
-                  const response = await fetch('/tokens/' + encodeURIComponent(serial) + '/login', { method: 'POST', body, redirect: 'manual' });
-                  return response.status;
-                }
-                """,
-                new[] { serial, ock.UserPin });
+            int status = await PostAsync(page, "/tokens/" + Uri.EscapeDataString(serial) + "/login", new() { ["pin"] = ock.UserPin, ["confirmFinalTry"] = "yes" });
             Assert.Equal(400, status);
             await page.ReloadAsync();
             await Expect(page.Locator("#pin-state")).ToHaveTextAsync("ロック中");
@@ -153,6 +158,19 @@ public sealed class PinLockoutTests(BrowserFixture browser)
             ock.ResetUserPin();
         }
     }
+
+    /// <summary>Posts a form from the page as its own forms would (same origin, with the run token); returns the status.</summary>
+    private static Task<int> PostAsync(IPage page, string path, Dictionary<string, string> fields) =>
+        page.EvaluateAsync<int>(
+            """
+            async ([path, fields]) => {
+              const body = new URLSearchParams(fields);
+              body.set('_rt', document.querySelector('meta[name=kagi-run-token]').content);
+              const response = await fetch(path, { method: 'POST', body, redirect: 'manual' });
+              return response.status;
+            }
+            """,
+            new object[] { path, fields });
 
     private static async Task LogInAsync(IPage page, string pin)
     {
