@@ -62,6 +62,15 @@ public sealed class PinLockoutTests(BrowserFixture browser)
             await page.FillAsync("#pin", WrongPin);
             Assert.False(await confirm.EvaluateAsync<bool>("e => e.form.checkValidity()")); // the browser holds the form back until the box is checked
 
+            // The PIN change page asks for the same yes before sending the current PIN to the token.
+            await page.GotoAsync(agent.Url + "/pin?serial=" + Uri.EscapeDataString(serial));
+            await Expect(page.Locator("#serial option:checked")).ToContainTextAsync("残り 1 回");
+            await Expect(page.Locator("#confirmFinalTry")).ToHaveAttributeAsync("required", string.Empty);
+            Assert.Equal(400, await PostAsync(page, "/pin", new() { ["serial"] = serial, ["current"] = WrongPin, ["newPin"] = "k7d4m2x9", ["confirmation"] = "k7d4m2x9" }));
+            await page.GotoAsync(tokenPage);
+            await Expect(page.Locator("#pin-state")).ToHaveTextAsync("残り 1 回");
+            await Expect(page.Locator("#pin-attempts")).ToHaveTextAsync("2");
+
             // Third, confirmed: locked. The page says what to do, and offers no PIN field any more.
             await confirm.CheckAsync();
             await LogInAsync(page, WrongPin);
