@@ -25,3 +25,22 @@ internal static class PinField
         return html.ToString();
     }
 }
+
+/// <summary>
+/// The explicit "yes" before the final PIN try (the token signals that one more wrong PIN locks it), as the CLI asks
+/// for it: a required checkbox on the form, and a server-side check that refuses the attempt without touching the token.
+/// </summary>
+internal static class FinalTryConfirmation
+{
+    /// <summary>The form field's name.</summary>
+    public const string FieldName = "confirmFinalTry";
+
+    /// <summary>The checkbox with its label (the warning) and its error, for a form whose token is at the final try.</summary>
+    public static string Render(Texts t, string? error) =>
+        "<div class=\"field confirm\"><input type=\"checkbox\" id=\"" + FieldName + "\" name=\"" + FieldName + "\" value=\"yes\" required aria-describedby=\"" + FieldName + "-error\"" +
+        (error is null ? string.Empty : " aria-invalid=\"true\"") + "> <label for=\"" + FieldName + "\">" + Html.E(t["FinalTryConfirm"]) + "</label>" +
+        "<p class=\"error\" id=\"" + FieldName + "-error\"" + (error is null ? string.Empty : " role=\"alert\"") + ">" + Html.E(error) + "</p></div>";
+
+    /// <summary>True when the form carries the confirmation.</summary>
+    public static bool Given(Microsoft.AspNetCore.Http.IFormCollection form) => form[FieldName].ToString() == "yes";
+}

@@ -1,12 +1,11 @@
 using Kagi.Testing;
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Kagi.Tokens.Tests.Cli;
 
 /// <summary>
 /// PIN lockout on opencryptoki's software token, the token here that really locks (three wrong PINs).
-/// scripts/opencryptoki-setup.sh prepares it and writes scripts/opencryptoki.env with the test credentials.
+/// scripts/opencryptoki-setup.sh prepares it and writes scripts/opencryptoki.env with the test credentials (OpencryptokiToken).
 /// The SO unlocks the token again at the end (C_InitPIN), also when an assertion fails.
 /// </summary>
 [Collection("opencryptoki token")]
@@ -16,10 +15,10 @@ public class OpencryptokiLockoutTests
     public void Wrong_pins_count_down_to_a_lock_that_tells_the_user_to_ask_the_ca_operator()
     {
         using OpencryptokiLock exclusive = OpencryptokiLock.Acquire();
-        Dictionary<string, string> ock = ReadEnvironment();
-        using var kagi = new KagiRunner { Module = ock["OCK_MODULE"] };
-        string pin = ock["OCK_USER_PIN"];
-        string[] select = ["--token", Serial(kagi), "--lang", "en"];
+        OpencryptokiToken ock = OpencryptokiToken.Read();
+        using var kagi = new KagiRunner { Module = ock.Module };
+        string pin = ock.UserPin;
+        string[] select = ["--token", Serial(kagi, ock.Label), "--lang", "en"];
         try
         {
             Assert.Equal(0, kagi.Run(pin + "\n", ["login", "--pin-stdin", .. select]).ExitCode);
@@ -52,7 +51,7 @@ public class OpencryptokiLockoutTests
         }
         finally
         {
-            Unlock(ock);
+            ock.ResetUserPin();
         }
 
         Assert.Equal(0, kagi.Run(pin + "\n", ["login", "--pin-stdin", .. select]).ExitCode);
@@ -63,14 +62,14 @@ public class OpencryptokiLockoutTests
     public void Management_commands_work_on_opencryptoki()
     {
         using OpencryptokiLock exclusive = OpencryptokiLock.Acquire();
-        Dictionary<string, string> ock = ReadEnvironment();
-        using var kagi = new KagiRunner { Module = ock["OCK_MODULE"] };
-        string pin = ock["OCK_USER_PIN"];
-        string[] select = ["--token", Serial(kagi), "--lang", "en"];
+        OpencryptokiToken ock = OpencryptokiToken.Read();
+        using var kagi = new KagiRunner { Module = ock.Module };
+        string pin = ock.UserPin;
+        string[] select = ["--token", Serial(kagi, ock.Label), "--lang", "en"];
         try
         {
             JsonElement token = JsonDocument.Parse(kagi.Run(null, ["token", "show", "--json", .. select]).Stdout).RootElement;
-            Assert.Equal(ock["OCK_TOKEN_LABEL"], token.GetProperty("label").GetString());
+            Assert.Equal(ock.Label, token.GetProperty("label").GetString());
             Assert.Equal(4, token.GetProperty("minPinLength").GetInt32());
             Assert.Equal(8, token.GetProperty("maxPinLength").GetInt32());
 
@@ -84,7 +83,7 @@ public class OpencryptokiLockoutTests
         }
         finally
         {
-            Unlock(ock); // puts the known test PIN back
+            ock.ResetUserPin(); // puts the known test PIN back
         }
 
         Assert.Equal(0, kagi.Run(pin + "\n", ["login", "--pin-stdin", .. select]).ExitCode);
@@ -95,46 +94,11 @@ public class OpencryptokiLockoutTests
     private static string TokenState(KagiRunner kagi, string[] select) =>
         JsonDocument.Parse(kagi.Run(null, ["token", "show", "--json", .. select]).Stdout).RootElement.GetProperty("pinState").GetString()!;
 
-    private static string Serial(KagiRunner kagi)
+    private static string Serial(KagiRunner kagi, string label)
     {
         KagiRun run = kagi.Run(null, "tokens", "--json");
         Assert.True(run.ExitCode == 0, run.All);
         return JsonDocument.Parse(run.Stdout).RootElement.EnumerateArray()
-            .Single(t => t.GetProperty("label").GetString() == ReadEnvironment()["OCK_TOKEN_LABEL"]).GetProperty("serial").GetString()!;
-    }
-
-    private static void Unlock(Dictionary<string, string> ock)
-    {
-        var start = new ProcessStartInfo("pkcs11-tool") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[]
-        {
-            "--module", ock["OCK_MODULE"], "--token-label", ock["OCK_TOKEN_LABEL"], "--login", "--login-type", "so",
-            "--so-pin", "env:KAGI_OCK_SO_PIN", "--init-pin", "--new-pin", "env:KAGI_OCK_USER_PIN",
-        })
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["KAGI_OCK_SO_PIN"] = ock["OCK_SO_PIN"];
-        start.Environment["KAGI_OCK_USER_PIN"] = ock["OCK_USER_PIN"];
-        using Process p = Process.Start(start)!;
-        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, "SO unlock failed: " + output);
-    }
-
-    private static Dictionary<string, string> ReadEnvironment()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "scripts", "opencryptoki.env")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        Assert.True(dir is not null, "scripts/opencryptoki.env not found: run scripts/setup-system.sh");
-        return File.ReadAllLines(Path.Combine(dir!, "scripts", "opencryptoki.env"))
-            .Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
-            .Select(l => l.Split('=', 2))
-            .ToDictionary(p => p[0], p => p[1]);
+            .Single(t => t.GetProperty("label").GetString() == label).GetProperty("serial").GetString()!;
     }
 }

@@ -57,6 +57,7 @@ internal static class PinPages
             .Append(PinField.Render(t, "newPin", t["NewPin"], error?.Field == "newPin" ? error.Value.Message : null, autofocus: false, t["NewPinHint"]))
             .Append(StrengthMeter(t))
             .Append(PinField.Render(t, "confirmation", t["ConfirmPin"], error?.Field == "confirmation" ? error.Value.Message : null, autofocus: false))
+            .Append(selected?.PinState == PinState.FinalTry ? FinalTryConfirmation.Render(t, error?.Field == FinalTryConfirmation.FieldName ? error.Value.Message : null) : string.Empty)
             .Append("<button type=\"submit\" id=\"change\" disabled>").Append(Html.E(t["ChangePin"])).Append("</button></form>")
             .Append("<p><a href=\"/\">").Append(Html.E(t["BackToMenu"])).Append("</a></p>");
         return Html.Page(context, t, t["PinTitle"], body.ToString(), token, status);
@@ -91,6 +92,12 @@ internal static class PinPages
         {
             (string, string) problem = check.PinProblems.Length > 0 ? ("newPin", check.PinProblems[0]) : ("confirmation", check.ConfirmationProblems.FirstOrDefault() ?? t["PolicyMismatch"]);
             return await Render(context, serial, token, hub, problem, null, 400);
+        }
+
+        // As the CLI does: the final try needs an explicit yes; without it the current PIN does not reach the token.
+        if (!FinalTryConfirmation.Given(form) && await TokenPages.PinStateAsync(hub, serial) == PinState.FinalTry)
+        {
+            return await Render(context, serial, token, hub, (FinalTryConfirmation.FieldName, t["FinalTryNotConfirmed"]), null, 400);
         }
 
         if (!attempts.TryBegin(serial, PinAttemptKind.UserPin))

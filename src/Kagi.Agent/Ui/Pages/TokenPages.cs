@@ -56,7 +56,7 @@ internal static class TokenPages
     private static Task<IResult> Show(HttpContext context, string serial, RunToken token, DeviceHub hub, LoginSessions logins, PinAttempts attempts) =>
         Render(context, serial, token, hub, logins, attempts, null, 200);
 
-    private static async Task<IResult> Render(HttpContext context, string serial, RunToken token, DeviceHub hub, LoginSessions logins, PinAttempts attempts, string? loginError, int status)
+    private static async Task<IResult> Render(HttpContext context, string serial, RunToken token, DeviceHub hub, LoginSessions logins, PinAttempts attempts, string? loginError, int status, string? confirmError = null)
     {
         Texts t = Texts.For(context);
         (TokenInfo? info, IReadOnlyList<TokenCertificate> certificates) = await ReadAsync(hub, logins, serial);
@@ -71,7 +71,7 @@ internal static class TokenPages
         body.Append("<dl class=\"facts\">")
             .Append(Fact(t["Serial"], info.Serial, "token-serial")).Append(Fact(t["Label"], info.Label)).Append(Fact(t["Manufacturer"], info.Manufacturer))
             .Append(Fact(t["Model"], info.Model)).Append(Fact(t["PinState"], PinDescriptions.State(t, info.PinState), "pin-state"))
-            .Append(Fact(t["PinAttemptsCounted"], attempts.Count(info.Serial, PinAttemptKind.UserPin).ToString(CultureInfo.InvariantCulture)))
+            .Append(Fact(t["PinAttemptsCounted"], attempts.Count(info.Serial, PinAttemptKind.UserPin).ToString(CultureInfo.InvariantCulture), "pin-attempts"))
             .Append("</dl>");
         if (PinDescriptions.Advice(t, info.PinState) is { } advice)
         {
@@ -87,6 +87,7 @@ internal static class TokenPages
         {
             body.Append(Html.Form(path + "/login", token, "class=\"pin-form\""))
                 .Append(PinField.Render(t, "pin", t["UserPin"], loginError, autofocus: false))
+                .Append(info.PinState == PinState.FinalTry ? FinalTryConfirmation.Render(t, confirmError) : string.Empty)
                 .Append("<button type=\"submit\" id=\"login\">").Append(Html.E(t["Login"])).Append("</button></form>");
         }
 
@@ -123,6 +124,12 @@ internal static class TokenPages
         if (pin.Length == 0 || pin.Length > 64)
         {
             return await Render(context, serial, token, hub, logins, attempts, t["PolicyEmpty"], 400);
+        }
+
+        // As the CLI does: the final try needs an explicit yes; without it the PIN does not reach the token.
+        if (!FinalTryConfirmation.Given(form) && await PinStateAsync(hub, serial) == PinState.FinalTry)
+        {
+            return await Render(context, serial, token, hub, logins, attempts, null, 400, t["FinalTryNotConfirmed"]);
         }
 
         if (!attempts.TryBegin(serial, PinAttemptKind.UserPin))
@@ -206,6 +213,10 @@ internal static class TokenPages
         string name = $"{(c.CertificateId.Length > 0 ? c.CertificateId : c.SerialNumber)}.{(kind == ExportFormat.Der ? "cer" : "pem")}";
         return Results.File(data, kind == ExportFormat.Der ? "application/pkix-cert" : "application/x-pem-file", name);
     }
+
+    /// <summary>The PIN state the token reports now; null when it is not attached.</summary>
+    internal static Task<PinState?> PinStateAsync(DeviceHub hub, string serial) =>
+        hub.Use<PinState?>(d => d.List().FirstOrDefault(a => string.Equals(a.Info.Serial, serial, StringComparison.OrdinalIgnoreCase))?.Refresh().PinState);
 
     /// <summary>The token's information and certificates (through the login session when logged in); null info when not attached.</summary>
     internal static Task<(TokenInfo? Info, IReadOnlyList<TokenCertificate> Certificates)> ReadAsync(DeviceHub hub, LoginSessions logins, string serial) =>
