@@ -20,25 +20,47 @@ namespace Kagi.Registry.Enrollment;
 /// <param name="time">The clock.</param>
 public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenStateMachine tokens, TimeProvider time)
 {
+    // The issuance path's queries, compiled once per model (EF Core skips translating and caching them per call; a
+    // compiled query runs against the model it was compiled for only, and SQLite and PostgreSQL have different models).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Queries> CompiledByModel = [];
+
+    private static Queries Compiled(KagiDbContext db) => CompiledByModel.GetValue(db.Model, _ => new Queries());
+
+    private sealed class Queries
+    {
+        // The token, left-joined with its open assignment (at most one, ux_assignments_open_token), the assignment's
+        // user and its latest order (no later order of the same assignment exists).
+        public readonly Func<KagiDbContext, string, CancellationToken, Task<StatusRow?>> FindByTokenQuery =
+            EF.CompileAsyncQuery((KagiDbContext db, string tokenSerial, CancellationToken cancellationToken) => (
+                from t in db.Tokens.AsNoTracking()
+                where t.Serial == tokenSerial
+                join a0 in db.Assignments.AsNoTracking().Where(a => a.EndedAt == null) on t.Id equals a0.TokenId into openAssignments
+                from a in openAssignments.DefaultIfEmpty()
+                join u0 in db.Users.AsNoTracking() on a!.UserId equals u0.Id into users
+                from u in users.DefaultIfEmpty()
+                join o0 in db.EnrollmentOrders.AsNoTracking() on a!.Id equals o0.AssignmentId into orders
+                from o in orders.DefaultIfEmpty()
+                where o == null || !db.EnrollmentOrders.Any(later => later.AssignmentId == o.AssignmentId && later.Id > o.Id)
+                select new StatusRow(t, a, u, o)).FirstOrDefault());
+
+        // The checks before recording a certificate: the order, whether its assignment has ended, whether the key was
+        // certified.
+        public readonly Func<KagiDbContext, string, byte[], CancellationToken, Task<IssueCheckRow?>> IssueCheckQuery =
+            EF.CompileAsyncQuery((KagiDbContext db, string certificateId, byte[] keyHash, CancellationToken cancellationToken) => (
+                from o in db.EnrollmentOrders.AsNoTracking()
+                where o.CertificateId == certificateId
+                join a in db.Assignments.AsNoTracking() on o.AssignmentId equals a.Id
+                select new IssueCheckRow(o.Id, o.State, o.CertificateSerial, a.EndedAt != null, db.IssuedCertificates.Any(c => c.SubjectPublicKeySha256 == keyHash))).FirstOrDefault());
+    }
+
     /// <summary>The token, its open assignment, user and latest order.</summary>
     /// <param name="tokenSerial">The token serial.</param>
     /// <param name="cancellationToken">Cancels the queries.</param>
     /// <returns>The status, or null when no such token exists.</returns>
     public async Task<EnrollmentStatus?> FindByTokenAsync(string tokenSerial, CancellationToken cancellationToken = default)
     {
-        // One query: the token, left-joined with its open assignment (at most one, ux_assignments_open_token), the
-        // assignment's user and its latest order (no later order of the same assignment exists).
-        var row = await (
-            from t in db.Tokens.AsNoTracking()
-            where t.Serial == tokenSerial
-            join a0 in db.Assignments.AsNoTracking().Where(a => a.EndedAt == null) on t.Id equals a0.TokenId into openAssignments
-            from a in openAssignments.DefaultIfEmpty()
-            join u0 in db.Users.AsNoTracking() on a!.UserId equals u0.Id into users
-            from u in users.DefaultIfEmpty()
-            join o0 in db.EnrollmentOrders.AsNoTracking() on a!.Id equals o0.AssignmentId into orders
-            from o in orders.DefaultIfEmpty()
-            where o == null || !db.EnrollmentOrders.Any(later => later.AssignmentId == o.AssignmentId && later.Id > o.Id)
-            select new { Token = t, Open = a, User = u, Order = o }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        // One query (see FindByTokenQuery).
+        StatusRow? row = await Compiled(db).FindByTokenQuery(db, tokenSerial, cancellationToken).ConfigureAwait(false);
         if (row is null)
         {
             return null;
@@ -108,18 +130,7 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
         {
             // One query for the checks: the order, whether its assignment has ended, and whether the key was certified.
             byte[] keyHash = certificate.SubjectPublicKeySha256;
-            var order = await (
-                from o in db.EnrollmentOrders.AsNoTracking()
-                where o.CertificateId == certificateId
-                join a in db.Assignments.AsNoTracking() on o.AssignmentId equals a.Id
-                select new
-                {
-                    o.Id,
-                    o.State,
-                    o.CertificateSerial,
-                    AssignmentEnded = a.EndedAt != null,
-                    KeyCertified = db.IssuedCertificates.Any(c => c.SubjectPublicKeySha256 == keyHash),
-                }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            IssueCheckRow? order = await Compiled(db).IssueCheckQuery(db, certificateId, keyHash, cancellationToken).ConfigureAwait(false);
             if (order is null)
             {
                 return new OrderResult(OrderCode.OrderNotFound, null);
@@ -295,4 +306,8 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
             return null;
         }
     }
+
+    private sealed record StatusRow(Token Token, Assignment? Open, User? User, EnrollmentOrder? Order);
+
+    private sealed record IssueCheckRow(long Id, OrderState State, string? CertificateSerial, bool AssignmentEnded, bool KeyCertified);
 }
