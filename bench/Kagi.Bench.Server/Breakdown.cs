@@ -26,8 +26,8 @@ namespace Kagi.Bench.Server;
 ///                               [--busy-timeout-ms N]
 /// </code>
 /// Pass 1 (one request at a time): the steps of EnrollmentApi.RequestCertificate + IssuancePipeline.IssueAsync, done
-/// one by one with the same calls and queries (ticket check, FindByTokenAsync, CSR validation, the idempotency query,
-/// the key-reuse query, signing, RecordIssuedAsync, the JSON response), each timed, with every SQL command, BEGIN,
+/// one by one with the same calls and queries (ticket check, FindByTokenAsync, CSR validation, the policy query
+/// (idempotency + key reuse), signing, RecordIssuedAsync, the JSON response), each timed, with every SQL command, BEGIN,
 /// COMMIT and connection open timed by EF Core interceptors. Pass 2: IssuancePipeline.IssueAsync itself (plus ticket
 /// check, FindByTokenAsync and JSON), end to end, with 1..C concurrent callers: certificates/s without HTTP; with
 /// --busy-timeout-ms, again with SQLite's busy handler set on every connection (a what-if, see BusyTimeout).
@@ -108,18 +108,25 @@ internal static class Breakdown
                 EnrollmentStatus status = (await recorder.StepAsync("2 FindByTokenAsync", () => enrollment.FindByTokenAsync(ticket.Serial)))!;
                 ValidatedCsr request = recorder.Step("3 CsrValidator.Validate", () => CsrValidator.Validate(csr, ca.KeyPolicy)).Csr!;
                 string certificateId = status.Order!.CertificateId;
-                await recorder.StepAsync("4 idempotency query", () =>
-                    (from ord in db.EnrollmentOrders.AsNoTracking()
-                     join c in db.IssuedCertificates.AsNoTracking() on ord.CertificateSerial equals c.Serial
-                     where ord.CertificateId == certificateId && ord.CsrFingerprint == request.Fingerprint
-                         && (ord.State == OrderState.Issued || ord.State == OrderState.Stored)
-                     select c.Der).FirstOrDefaultAsync());
-                bool reused = await recorder.StepAsync("5 IsPublicKeyCertifiedAsync", () => enrollment.IsPublicKeyCertifiedAsync(request.SubjectPublicKeyInfo.ToArray()));
+                string fingerprint = request.Fingerprint;
+                byte[] keyHash = SHA256.HashData(request.SubjectPublicKeyInfo.Span);
+                var policy = await recorder.StepAsync("4 policy query (idempotency + key reuse)", () =>
+                    db.EnrollmentOrders.AsNoTracking()
+                        .Where(ord => ord.CertificateId == certificateId)
+                        .Select(ord => new
+                        {
+                            Der = db.IssuedCertificates
+                                .Where(c => c.Serial == ord.CertificateSerial && ord.CsrFingerprint == fingerprint && (ord.State == OrderState.Issued || ord.State == OrderState.Stored))
+                                .Select(c => c.Der).FirstOrDefault(),
+                            IssuerCaId = db.IssuedCertificates.Where(c => c.Serial == ord.CertificateSerial).Select(c => c.IssuerCaId).FirstOrDefault(),
+                            KeyCertified = db.IssuedCertificates.Any(c => c.SubjectPublicKeySha256 == keyHash),
+                        }).FirstOrDefaultAsync());
+                bool reused = policy!.KeyCertified || policy.Der is not null;
                 string prefix = ca.Profile.CertificateIdPrefix;
                 string id = certificateId.StartsWith(prefix, StringComparison.Ordinal) ? certificateId[prefix.Length..] : certificateId;
                 using X509Certificate2 certificate = recorder.Step("6 sign (CaService.Issue)", () => ca.Issue(request, new SubjectData(status.User!.RomanizedName, id), time.GetUtcNow()).Certificate);
                 OrderResult recorded = await recorder.StepAsync("7 RecordIssuedAsync (tx + audit)", () =>
-                    enrollment.RecordIssuedAsync(certificateId, certificate.RawData, ca.IssuerId, request.Fingerprint, actor));
+                    enrollment.RecordIssuedAsync(certificateId, certificate, ca.IssuerId, request.Fingerprint, actor));
                 if (reused || recorded.Code != OrderCode.Done)
                 {
                     throw new InvalidOperationException($"order {order.Serial}: {recorded.Code}");

@@ -53,7 +53,7 @@ internal static class Orders
         var tokens = new StringBuilder("serial,manufacturer,model\n");
         for (int i = 0; i < count; i++)
         {
-            users.Append(FormattableString.Invariant($"E{run}{i:D6},Bench User {i},e{run}{i}@bench.example\n"));
+            users.Append(FormattableString.Invariant($"E{run}{i:D6},Bench User {Letters(i)},e{run}{i}@bench.example\n"));
             tokens.Append(FormattableString.Invariant($"B{run}{i:D6},{Manufacturer},{Model}\n"));
         }
 
@@ -101,5 +101,18 @@ internal static class Orders
         }
 
         return orders;
+    }
+
+    /// <summary><paramref name="i"/> in letters (a, b, ..., z, ba, ...): person names may not contain digits (InputRules).</summary>
+    private static string Letters(int i)
+    {
+        var s = new StringBuilder();
+        do
+        {
+            s.Insert(0, (char)('a' + (i % 26)));
+            i /= 26;
+        }
+        while (i > 0);
+        return s.ToString();
     }
 }

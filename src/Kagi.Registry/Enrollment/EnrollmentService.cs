@@ -20,26 +20,54 @@ namespace Kagi.Registry.Enrollment;
 /// <param name="time">The clock.</param>
 public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenStateMachine tokens, TimeProvider time)
 {
+    // The issuance path's queries, compiled once per model (EF Core skips translating and caching them per call; a
+    // compiled query runs against the model it was compiled for only, and SQLite and PostgreSQL have different models).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Queries> CompiledByModel = [];
+
+    private static Queries Compiled(KagiDbContext db) => CompiledByModel.GetValue(db.Model, _ => new Queries());
+
+    private sealed class Queries
+    {
+        // The token, left-joined with its open assignment (at most one, ux_assignments_open_token), the assignment's
+        // user and its latest order (no later order of the same assignment exists).
+        public readonly Func<KagiDbContext, string, CancellationToken, Task<StatusRow?>> FindByTokenQuery =
+            EF.CompileAsyncQuery((KagiDbContext db, string tokenSerial, CancellationToken cancellationToken) => (
+                from t in db.Tokens.AsNoTracking()
+                where t.Serial == tokenSerial
+                join a0 in db.Assignments.AsNoTracking().Where(a => a.EndedAt == null) on t.Id equals a0.TokenId into openAssignments
+                from a in openAssignments.DefaultIfEmpty()
+                join u0 in db.Users.AsNoTracking() on a!.UserId equals u0.Id into users
+                from u in users.DefaultIfEmpty()
+                join o0 in db.EnrollmentOrders.AsNoTracking() on a!.Id equals o0.AssignmentId into orders
+                from o in orders.DefaultIfEmpty()
+                where o == null || !db.EnrollmentOrders.Any(later => later.AssignmentId == o.AssignmentId && later.Id > o.Id)
+                select new StatusRow(t, a, u, o)).FirstOrDefault());
+
+        // The checks before recording a certificate: the order, whether its assignment has ended, whether the key was
+        // certified.
+        public readonly Func<KagiDbContext, string, byte[], CancellationToken, Task<IssueCheckRow?>> IssueCheckQuery =
+            EF.CompileAsyncQuery((KagiDbContext db, string certificateId, byte[] keyHash, CancellationToken cancellationToken) => (
+                from o in db.EnrollmentOrders.AsNoTracking()
+                where o.CertificateId == certificateId
+                join a in db.Assignments.AsNoTracking() on o.AssignmentId equals a.Id
+                select new IssueCheckRow(o.Id, o.State, o.CertificateSerial, a.EndedAt != null, db.IssuedCertificates.Any(c => c.SubjectPublicKeySha256 == keyHash))).FirstOrDefault());
+    }
+
     /// <summary>The token, its open assignment, user and latest order.</summary>
     /// <param name="tokenSerial">The token serial.</param>
     /// <param name="cancellationToken">Cancels the queries.</param>
     /// <returns>The status, or null when no such token exists.</returns>
     public async Task<EnrollmentStatus?> FindByTokenAsync(string tokenSerial, CancellationToken cancellationToken = default)
     {
-        Token? token = await db.Tokens.AsNoTracking().SingleOrDefaultAsync(t => t.Serial == tokenSerial, cancellationToken).ConfigureAwait(false);
-        if (token is null)
+        // One query (see FindByTokenQuery).
+        StatusRow? row = await Compiled(db).FindByTokenQuery(db, tokenSerial, cancellationToken).ConfigureAwait(false);
+        if (row is null)
         {
             return null;
         }
 
-        Assignment? open = await db.Assignments.AsNoTracking()
-            .SingleOrDefaultAsync(a => a.TokenId == token.Id && a.EndedAt == null, cancellationToken).ConfigureAwait(false);
-        User? user = open is null ? null
-            : await db.Users.AsNoTracking().SingleAsync(u => u.Id == open.UserId, cancellationToken).ConfigureAwait(false);
-        EnrollmentOrder? order = open is null ? null
-            : await db.EnrollmentOrders.AsNoTracking().Where(o => o.AssignmentId == open.Id).OrderByDescending(o => o.Id)
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return new EnrollmentStatus(token.Id, token.Serial, token.State, token.DistributionPublicKey, open?.Id, user, order);
+        Token token = row.Token;
+        return new EnrollmentStatus(token.Id, token.Serial, token.State, token.DistributionPublicKey, row.Open?.Id, row.Open is null ? null : row.User, row.Open is null ? null : row.Order);
     }
 
     /// <summary>Whether a public key was ever certified (the registry refuses to certify it again).</summary>
@@ -63,49 +91,64 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
     /// <param name="actor">Who issues, for the audit log.</param>
     /// <param name="cancellationToken">Cancels the database work.</param>
     /// <returns>The outcome; on a reissue the replaced serial.</returns>
-    public async Task<OrderResult> RecordIssuedAsync(string certificateId, byte[] certificateDer, string issuerCaId, string csrFingerprint, AuditActor actor, CancellationToken cancellationToken = default)
+    public Task<OrderResult> RecordIssuedAsync(string certificateId, byte[] certificateDer, string issuerCaId, string csrFingerprint, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(certificateDer);
         ArgumentException.ThrowIfNullOrEmpty(issuerCaId);
         ArgumentException.ThrowIfNullOrEmpty(csrFingerprint);
         IssuedCertificate? certificate = Parse(certificateDer, issuerCaId);
-        if (certificate is null)
-        {
-            return new OrderResult(OrderCode.InvalidCertificate, null);
-        }
+        return certificate is null
+            ? Task.FromResult(new OrderResult(OrderCode.InvalidCertificate, null))
+            : RecordAsync(certificateId, certificate, issuerCaId, csrFingerprint, actor, cancellationToken);
+    }
 
+    /// <summary>
+    /// As <see cref="RecordIssuedAsync(string, byte[], string, string, AuditActor, CancellationToken)"/>, for a
+    /// certificate the caller holds already loaded (the issuance pipeline's own), so it is not decoded again.
+    /// </summary>
+    /// <param name="certificateId">The order's certificate ID.</param>
+    /// <param name="certificate">The issued certificate.</param>
+    /// <param name="issuerCaId">The issuing CA's identifier.</param>
+    /// <param name="csrFingerprint">SHA-256 of the CSR (lowercase hex).</param>
+    /// <param name="actor">Who issues, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the database work.</param>
+    /// <returns>The outcome; on a reissue the replaced serial.</returns>
+    public Task<OrderResult> RecordIssuedAsync(string certificateId, X509Certificate2 certificate, string issuerCaId, string csrFingerprint, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentException.ThrowIfNullOrEmpty(issuerCaId);
+        ArgumentException.ThrowIfNullOrEmpty(csrFingerprint);
+        IssuedCertificate? entity = FromCertificate(certificate, certificate.RawData, issuerCaId);
+        return entity is null
+            ? Task.FromResult(new OrderResult(OrderCode.InvalidCertificate, null))
+            : RecordAsync(certificateId, entity, issuerCaId, csrFingerprint, actor, cancellationToken);
+    }
+
+    private async Task<OrderResult> RecordAsync(string certificateId, IssuedCertificate certificate, string issuerCaId, string csrFingerprint, AuditActor actor, CancellationToken cancellationToken)
+    {
         return await WriteOperation.RunAsync(db, async transaction =>
         {
-            var (order, assignment) = await LoadAsync(certificateId, cancellationToken).ConfigureAwait(false);
+            // One query for the checks: the order, whether its assignment has ended, and whether the key was certified.
+            byte[] keyHash = certificate.SubjectPublicKeySha256;
+            IssueCheckRow? order = await Compiled(db).IssueCheckQuery(db, certificateId, keyHash, cancellationToken).ConfigureAwait(false);
             if (order is null)
             {
                 return new OrderResult(OrderCode.OrderNotFound, null);
             }
 
-            if (order.State is not (OrderState.Open or OrderState.Reopened) || assignment?.EndedAt is not null)
+            if (order.State is not (OrderState.Open or OrderState.Reopened) || order.AssignmentEnded)
             {
                 return new OrderResult(OrderCode.WrongState, order.State);
             }
 
-            if (await db.IssuedCertificates.AnyAsync(c => c.SubjectPublicKeySha256 == certificate.SubjectPublicKeySha256, cancellationToken).ConfigureAwait(false))
+            if (order.KeyCertified)
             {
                 return new OrderResult(OrderCode.PublicKeyReused, order.State);
             }
 
-            string? replaced = order.CertificateSerial;
-            certificate.OrderId = order.Id;
-            db.IssuedCertificates.Add(certificate);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (DbUpdateException)
-            {
-                return new OrderResult(OrderCode.Conflict, null);
-            }
-
             // Claim the order with a conditional UPDATE: of several requests (or server instances) racing for one
-            // order, exactly one finds it still open; the others change nothing and roll back their certificate.
+            // order, exactly one finds it still open; the others change nothing and roll back.
+            string? replaced = order.CertificateSerial;
             DateTimeOffset now = time.GetUtcNow();
             long orderId = order.Id;
             int claimed = await db.EnrollmentOrders
@@ -121,8 +164,19 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
                 return new OrderResult(OrderCode.Conflict, null);
             }
 
+            // The certificate is saved with the audit entry (one SaveChanges, same transaction).
+            certificate.OrderId = orderId;
+            db.IssuedCertificates.Add(certificate);
             var details = new JsonObject { ["certificateId"] = certificateId, ["serial"] = certificate.Serial, ["issuer"] = issuerCaId, ["replaced"] = replaced };
-            await audit.AppendAsync(actor, AuditActions.CertificateIssued, "order:" + order.Id, details, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await audit.AppendAsync(actor, AuditActions.CertificateIssued, "order:" + orderId, details, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException)
+            {
+                return new OrderResult(OrderCode.Conflict, null);
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new OrderResult(OrderCode.Done, OrderState.Issued, replaced);
         }, cancellationToken).ConfigureAwait(false);
@@ -225,12 +279,24 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
         try
         {
             using var certificate = X509CertificateLoader.LoadCertificate(der);
+            return FromCertificate(certificate, [.. der], issuerCaId);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private static IssuedCertificate? FromCertificate(X509Certificate2 certificate, byte[] der, string issuerCaId)
+    {
+        try
+        {
             return new IssuedCertificate
             {
                 Serial = certificate.SerialNumber,
                 IssuerCaId = issuerCaId,
                 SubjectPublicKeySha256 = SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()),
-                Der = [.. der],
+                Der = der,
                 NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
                 NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
             };
@@ -240,4 +306,8 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
             return null;
         }
     }
+
+    private sealed record StatusRow(Token Token, Assignment? Open, User? User, EnrollmentOrder? Order);
+
+    private sealed record IssueCheckRow(long Id, OrderState State, string? CertificateSerial, bool AssignmentEnded, bool KeyCertified);
 }

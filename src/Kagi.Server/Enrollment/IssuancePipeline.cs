@@ -16,7 +16,7 @@ namespace Kagi.Server.Enrollment;
 /// <summary>
 /// The one issuance pipeline, in a fixed order: validate the CSR → apply the profile (subject from registration
 /// data) → check policy (order state, key never certified before) → sign → persist → audit (persist and audit
-/// commit together in <see cref="EnrollmentService.RecordIssuedAsync"/>). The same CSR for the same order returns
+/// commit together in <see cref="EnrollmentService.RecordIssuedAsync(string, X509Certificate2, string, string, AuditActor, CancellationToken)"/>). The same CSR for the same order returns
 /// the certificate already issued, so retries and concurrent instances never issue twice.
 /// </summary>
 public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment, KagiDbContext db, Kagi.Registry.Authorities.IssuingAuthorityStore authorities, TimeProvider time)
@@ -48,8 +48,9 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
         string id = order.CertificateId.StartsWith(prefix, StringComparison.Ordinal) ? order.CertificateId[prefix.Length..] : order.CertificateId;
         var subject = new SubjectData(status.User!.RomanizedName, id);
 
-        // 3. Policy: one certificate per order unless reopened; idempotent for the same CSR.
-        IssuedCertificateResponse? existing = await ExistingAsync(order.CertificateId, request.Fingerprint, cancellationToken).ConfigureAwait(false);
+        // 3. Policy: one certificate per order unless reopened; idempotent for the same CSR. Both checks (the
+        // certificate already issued for this CSR, and whether the key was certified) are read in one query.
+        var (existing, keyCertified) = await PolicyAsync(order.CertificateId, request, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
             return TypedResults.Ok(existing);
@@ -60,7 +61,7 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
             return ApiProblem.Conflict(ErrorCodes.OrderAlreadyIssued, "A certificate was already issued for this order; the CA operator must reopen it.");
         }
 
-        if (await enrollment.IsPublicKeyCertifiedAsync(request.SubjectPublicKeyInfo.ToArray(), cancellationToken).ConfigureAwait(false))
+        if (keyCertified)
         {
             // Another request (or instance) may have just issued for this very CSR: answer with its certificate.
             existing = await ExistingAsync(order.CertificateId, request.Fingerprint, cancellationToken).ConfigureAwait(false);
@@ -75,7 +76,7 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
         using X509Certificate2 certificate = issued.Certificate;
 
         // 5 + 6. Persist and audit in one transaction.
-        OrderResult recorded = await enrollment.RecordIssuedAsync(order.CertificateId, certificate.RawData, issued.IssuerId, request.Fingerprint, actor, cancellationToken).ConfigureAwait(false);
+        OrderResult recorded = await enrollment.RecordIssuedAsync(order.CertificateId, certificate, issued.IssuerId, request.Fingerprint, actor, cancellationToken).ConfigureAwait(false);
         if (recorded.Code == OrderCode.Done)
         {
             return TypedResults.Ok(Response(certificate, issued.Chain));
@@ -88,6 +89,40 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
             : recorded.Code == OrderCode.PublicKeyReused
                 ? ApiProblem.Conflict(ErrorCodes.PublicKeyReused, "This public key was certified before; generate a new key pair.")
                 : ApiProblem.Conflict(ErrorCodes.OrderAlreadyIssued, "A certificate was already issued for this order; the CA operator must reopen it.");
+    }
+
+    /// <summary>
+    /// The certificate already issued for this CSR on this order (as <see cref="ExistingAsync"/>), and whether the CSR's
+    /// public key was certified before (as <see cref="EnrollmentService.IsPublicKeyCertifiedAsync"/>), in one query.
+    /// </summary>
+    private async Task<(IssuedCertificateResponse? Existing, bool KeyCertified)> PolicyAsync(string certificateId, ValidatedCsr request, CancellationToken cancellationToken)
+    {
+        string csrFingerprint = request.Fingerprint;
+        byte[] keyHash = System.Security.Cryptography.SHA256.HashData(request.SubjectPublicKeyInfo.Span);
+        var row = await db.EnrollmentOrders.AsNoTracking()
+            .Where(o => o.CertificateId == certificateId)
+            .Select(o => new
+            {
+                Der = db.IssuedCertificates
+                    .Where(c => c.Serial == o.CertificateSerial && o.CsrFingerprint == csrFingerprint && (o.State == OrderState.Issued || o.State == OrderState.Stored))
+                    .Select(c => c.Der).FirstOrDefault(),
+                IssuerCaId = db.IssuedCertificates.Where(c => c.Serial == o.CertificateSerial).Select(c => c.IssuerCaId).FirstOrDefault(),
+                KeyCertified = db.IssuedCertificates.Any(c => c.SubjectPublicKeySha256 == keyHash),
+            }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            // No such order (the caller found it a moment ago): the key check alone; recording reports the order.
+            return (null, await enrollment.IsPublicKeyCertifiedAsync(request.SubjectPublicKeyInfo.ToArray(), cancellationToken).ConfigureAwait(false));
+        }
+
+        if (row.Der is null || row.IssuerCaId is null)
+        {
+            return (null, row.KeyCertified);
+        }
+
+        using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(row.Der);
+        await ca.RefreshAsync(authorities, cancellationToken).ConfigureAwait(false);
+        return (Response(certificate, ca.ChainOf(row.IssuerCaId) ?? ca.Chain), row.KeyCertified);
     }
 
     private async Task<IssuedCertificateResponse?> ExistingAsync(string certificateId, string csrFingerprint, CancellationToken cancellationToken)
