@@ -18,6 +18,7 @@ namespace Kagi.Server.Tests.Cli;
 /// one user key pair on the token (no orphan), the certificate over that key and chained to the root, and the
 /// token's user PIN is the new one. After STEP 3 the storage PIN is spent, so the rerun resumes without it.
 /// </summary>
+[Collection(StoppingServers.Name)]
 public class EnrollInterruptionTests
 {
     private const int Sigkill = 137;

@@ -14,6 +14,7 @@ namespace Kagi.Server.Tests.Cli;
 /// reload), so the failure never reaches Kagi. A token that reports its full memory (CKR_DEVICE_MEMORY) takes the same
 /// path as the pulled token above.
 /// </summary>
+[Collection(StoppingServers.Name)]
 public class EnrollTokenFailureTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Kagi.Server.Tests.Cli;
 /// confirmation, the operator contact from the server's configuration when the name is wrong, re-prompting on a
 /// wrong storage PIN and a weak new PIN, the success and error screens, and the user PIN change function.
 /// </summary>
+[Collection(StoppingServers.Name)]
 public class EnrollWizardTests
 {
     private const string Contact = "pki-desk@example.jp";

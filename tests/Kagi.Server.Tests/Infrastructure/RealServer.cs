@@ -111,11 +111,28 @@ public sealed class RealServer : IAsyncDisposable
         _app = app;
     }
 
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A free loopback port that this test process has not handed out before. Tests stop and restart servers on their
+    /// port (server unreachable); without this, a server started meanwhile by a parallel test could be given that
+    /// port while it is free, and the two tests would talk to each other's server.
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
