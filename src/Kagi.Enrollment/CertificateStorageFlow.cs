@@ -17,12 +17,14 @@ namespace Kagi.Enrollment;
 /// from the order's certificate ID, so a rerun finds a key it generated before instead of leaving it behind, and the
 /// server returns the same certificate for the same key. When a run died after the storage PIN was spent,
 /// <see cref="TryResumeAsync"/> (after STEP 1 and 2 again) gets the PIN-verified state back from the server within its
-/// resume window, so STEP 3 is skipped.
+/// resume window, so STEP 3 is skipped. When the server says the certificate is already stored but the token lost it
+/// (<see cref="IsStoredCertificateMissing"/>), <see cref="RestoreCertificateAsync"/> writes the same certificate back.
 /// </summary>
 public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken token, string serverOrigin)
 {
     private AssignedUserResponse? _user;
     private string? _transportPin;
+    private string? _storedCertificateId;
 
     /// <summary>The token being enrolled.</summary>
     public AttachedToken Token { get; } = token;
@@ -72,9 +74,136 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
         }
         catch (ApiProblemException e)
         {
+            if (e.Code == "certificate-already-stored")
+            {
+                _storedCertificateId = e.Extensions.GetValueOrDefault("certificateId");
+            }
+
             throw Translate(e);
         }
     }
+
+    /// <summary>
+    /// After STEP 2 refused with <see cref="EnrollmentFailure.AlreadyStored"/>: true when the token holds the order's
+    /// key pair (its public key, readable without login) but no certificate with its CKA_ID, i.e. the token lost the
+    /// certificate the server has as stored. Then <see cref="RestoreCertificateAsync"/> can write it back.
+    /// </summary>
+    /// <remarks>
+    /// How a token loses it (checked by hand and in <c>EnrollDiskFullTests</c>): with SoftHSM2 2.6's token directory on
+    /// a full file system, C_CreateObject answers CKR_OK and the object is usable until the module is unloaded, but its
+    /// new object file stays empty (the write fails with ENOSPC, unreported), so after a reload the certificates are
+    /// gone and an empty, invalid object file remains. C_SetPIN rewrites the existing token.object in place at the
+    /// same size, which succeeds even on the full file system: the PIN change survives, the transport PIN no longer
+    /// opens the token, the user's new PIN does. The run reported the certificate stored.
+    /// </remarks>
+    /// <returns>True when the certificate is missing and restorable; false otherwise (nothing to do here).</returns>
+    /// <exception cref="Kagi.Tokens.KagiException">The token was removed.</exception>
+    public bool IsStoredCertificateMissing()
+    {
+        if (_storedCertificateId is null)
+        {
+            return false;
+        }
+
+        byte[] keyId = KeyId(_storedCertificateId);
+        try
+        {
+            using TokenSession session = TokenSession.Open(Token);
+            return session.Session.FindObjects(ObjectAttribute.ULong(CKA.CKA_CLASS, CKO.CKO_PUBLIC_KEY), ObjectAttribute.Bytes(CKA.CKA_ID, keyId)).Any()
+                && !HasCertificate(session.Session, keyId);
+        }
+        catch (Pkcs11Exception e)
+        {
+            throw new EnrollmentException(EnrollmentFailure.TokenError, Kagi.Pkcs11.Interop.CkrNames.Name(e.Result), e);
+        }
+    }
+
+    /// <summary>
+    /// Writes the certificate the server has as stored for this order back to a token that lost it (see
+    /// <see cref="IsStoredCertificateMissing"/>): logs in with the user PIN (the PIN change of the first run persisted
+    /// on the token even where the certificate did not), finds the order's key pair, sends its public key to the server,
+    /// which answers with the same certificate only when it certifies that key and is not revoked, and writes it and
+    /// the CA chain with the same CKA_ID and label as the key pair. Never asks for a new certificate; on any refusal
+    /// nothing is written.
+    /// </summary>
+    /// <param name="userPin">The user PIN the user set when the certificate was stored.</param>
+    /// <param name="ct">Cancels the server call.</param>
+    /// <returns>The restored certificate.</returns>
+    /// <exception cref="EnrollmentException">
+    /// <see cref="EnrollmentFailure.UserPinRejected"/>, <see cref="EnrollmentFailure.RestoreKeyMismatch"/>,
+    /// <see cref="EnrollmentFailure.CertificateRevoked"/>, <see cref="EnrollmentFailure.AlreadyStored"/> (the key pair is
+    /// not complete, or the certificate is there after all), <see cref="EnrollmentFailure.TokenError"/>, or another
+    /// refusal of the server.
+    /// </exception>
+    /// <exception cref="HttpRequestException">The server could not be reached; nothing was written, a rerun tries again.</exception>
+    /// <exception cref="InvalidOperationException">STEP 2 did not say the certificate is already stored.</exception>
+    public async Task<StoredCertificate> RestoreCertificateAsync(PinBuffer userPin, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(userPin);
+        if (_storedCertificateId is null)
+        {
+            throw new InvalidOperationException("Only a certificate the server has as stored can be restored.");
+        }
+
+        try
+        {
+            return await RestoreOnTokenAsync(KeyId(_storedCertificateId), userPin, ct).ConfigureAwait(false);
+        }
+        catch (Pkcs11Exception e)
+        {
+            throw new EnrollmentException(EnrollmentFailure.TokenError, Kagi.Pkcs11.Interop.CkrNames.Name(e.Result), e);
+        }
+    }
+
+    private async Task<StoredCertificate> RestoreOnTokenAsync(byte[] keyId, PinBuffer userPin, CancellationToken ct)
+    {
+        using TokenSession session = TokenSession.Open(Token, readWrite: true);
+
+        // Only the user's own PIN: the transport PIN is handed out after a storage PIN, which the stored order has
+        // spent. On SoftHSM2 the user PIN set by the first run persists (see IsStoredCertificateMissing); a token that
+        // lost the PIN change as well refuses it, and then only the CA operator can help.
+        if (!session.TryLogin(userPin).LoggedIn)
+        {
+            throw new EnrollmentException(EnrollmentFailure.UserPinRejected);
+        }
+
+        TokenKeyPair key = FindKey(session.Session, keyId) ?? throw new EnrollmentException(EnrollmentFailure.AlreadyStored);
+        if (HasCertificate(session.Session, keyId))
+        {
+            throw new EnrollmentException(EnrollmentFailure.AlreadyStored);
+        }
+
+        byte[] publicKey = key.SubjectPublicKeyInfo();
+        IssuedCertificateResponse issued;
+        try
+        {
+            issued = await api.RestoreCertificateAsync(publicKey, ct).ConfigureAwait(false);
+        }
+        catch (ApiProblemException e)
+        {
+            throw Translate(e);
+        }
+
+        // The server compared the key; the token gets nothing that does not certify its key whatever it answered.
+        using (X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(issued.Certificate)))
+        {
+            if (!certificate.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(publicKey))
+            {
+                throw new EnrollmentException(EnrollmentFailure.RestoreKeyMismatch, "public-key-mismatch");
+            }
+        }
+
+        // The same linking as the first run: the key pair's CKA_ID, and its label (the user's romanized name).
+        string label = session.Session.GetAttribute(key.PublicKey, CKA.CKA_LABEL).AsString();
+        WriteCertificates(session.Session, issued, keyId, label);
+        return new StoredCertificate(issued.SerialNumber, issued.Subject, issued.NotBefore, issued.NotAfter, Token.Info.Serial);
+    }
+
+    /// <summary>The CKA_ID of the order's key pair and certificate: the first 8 bytes of SHA-256(UTF-8 certificate ID).</summary>
+    private static byte[] KeyId(string certificateId) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(certificateId))[..8];
+
+    private static bool HasCertificate(Session session, byte[] keyId) =>
+        session.FindObjects(ObjectAttribute.ULong(CKA.CKA_CLASS, CKO.CKO_CERTIFICATE), ObjectAttribute.Bytes(CKA.CKA_ID, keyId)).Any();
 
     /// <summary>STEP 3: checks the storage PIN from the e-mail. A wrong PIN is data (with attempts left).</summary>
     /// <exception cref="EnrollmentException">Locked or expired PIN, or another refusal.</exception>
@@ -180,7 +309,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             throw new InvalidOperationException("Confirm the user and verify the storage PIN first.");
         }
 
-        byte[] keyId = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_user.CertificateId))[..8];
+        byte[] keyId = KeyId(_user.CertificateId);
         using TokenSession session = TokenSession.Open(Token, readWrite: true);
         bool transportLogin;
         using (PinBuffer transport = PinBuffer.FromChars(_transportPin))
@@ -309,6 +438,8 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             "storage-pin-used" => EnrollmentFailure.StoragePinUsed,
             "storage-pin-expired" => EnrollmentFailure.StoragePinExpired,
             "storage-pin-not-verified" => EnrollmentFailure.StoragePinReissued,
+            "public-key-mismatch" => EnrollmentFailure.RestoreKeyMismatch,
+            "certificate-revoked" => EnrollmentFailure.CertificateRevoked,
             _ => EnrollmentFailure.ServerRefused,
         },
         e.Code,

@@ -39,6 +39,21 @@ public enum EnrollmentFailure
     /// <summary>Neither the transport PIN nor the new user PIN opens the token.</summary>
     TokenPinRejected,
 
+    /// <summary>
+    /// Restoring a lost certificate: the token refused the user PIN the user set when the certificate was stored
+    /// (wrong, or the token is locked). Nothing was written.
+    /// </summary>
+    UserPinRejected,
+
+    /// <summary>
+    /// Restoring a lost certificate: the order's key pair on the token is not the key the stored certificate
+    /// certifies. Nothing was written; the CA operator has to reopen the order.
+    /// </summary>
+    RestoreKeyMismatch,
+
+    /// <summary>Restoring a lost certificate: the certificate stored for the order is revoked. Nothing was written.</summary>
+    CertificateRevoked,
+
     /// <summary>The server refused for another reason (see the code in the message).</summary>
     ServerRefused,
 }

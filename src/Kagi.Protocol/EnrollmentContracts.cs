@@ -58,6 +58,14 @@ public sealed record CertificateSigningRequest(string Csr);
 /// <param name="NotAfter">End of validity.</param>
 public sealed record IssuedCertificateResponse(string Certificate, IReadOnlyList<string> Chain, string SerialNumber, string Subject, DateTimeOffset NotBefore, DateTimeOffset NotAfter);
 
+/// <summary>
+/// Asks for the certificate already stored for the order again, to write it back to a token that lost it. The server
+/// answers with an <see cref="IssuedCertificateResponse"/> only when that certificate is not revoked and certifies
+/// <paramref name="PublicKey"/>; it never issues a new one.
+/// </summary>
+/// <param name="PublicKey">The order's key pair's public key as read from the token: base64 DER SubjectPublicKeyInfo.</param>
+public sealed record CertificateRestoreRequest(string PublicKey);
+
 /// <summary>The client reports that the certificate is on the token.</summary>
 /// <param name="SerialNumber">The certificate serial number (hex).</param>
 public sealed record StoredRequest(string SerialNumber);

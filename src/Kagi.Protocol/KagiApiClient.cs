@@ -61,6 +61,13 @@ public sealed class KagiApiClient(HttpClient http)
     public Task<IssuedCertificateResponse> RequestCertificateAsync(byte[] csrDer, CancellationToken ct = default) =>
         SendAsync<IssuedCertificateResponse>(HttpMethod.Post, "api/v1/enrollment/certificate", new CertificateSigningRequest(Convert.ToBase64String(csrDer)), Auth.Ticket, ct);
 
+    /// <summary>
+    /// POST /api/v1/enrollment/certificate/restore: the certificate already stored for the order, again, when it
+    /// certifies <paramref name="subjectPublicKeyInfo"/> (the token key's public key) and is not revoked.
+    /// </summary>
+    public Task<IssuedCertificateResponse> RestoreCertificateAsync(byte[] subjectPublicKeyInfo, CancellationToken ct = default) =>
+        SendAsync<IssuedCertificateResponse>(HttpMethod.Post, "api/v1/enrollment/certificate/restore", new CertificateRestoreRequest(Convert.ToBase64String(subjectPublicKeyInfo)), Auth.Ticket, ct);
+
     /// <summary>POST /api/v1/enrollment/stored.</summary>
     public Task<StoredResponse> ReportStoredAsync(string serialNumber, CancellationToken ct = default) =>
         SendAsync<StoredResponse>(HttpMethod.Post, "api/v1/enrollment/stored", new StoredRequest(serialNumber), Auth.Ticket, ct);

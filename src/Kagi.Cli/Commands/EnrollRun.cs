@@ -21,6 +21,8 @@ namespace Kagi.Cli.Commands;
 /// the new PIN is checked before the storage PIN is spent. Every outcome ends in one result: the success screen
 /// (serial number, subject, validity) or the error screen (token serial, stable error code, message); with
 /// <c>--json</c> also as one JSON object on standard output. A rerun after any interruption continues the same order.
+/// When the server has the certificate as stored but the token lost it (SoftHSM2 on a full disk), the rerun restores
+/// the same certificate to the token after the user PIN (the new-PIN line in unattended runs): result "restored".
 /// </summary>
 internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
 {
@@ -84,6 +86,9 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
                 EnrollmentFailure.StoragePinUsed => (Messages.EnrollErrStoragePinUsed, ExitCodes.PinLocked),
                 EnrollmentFailure.StoragePinReissued => (Messages.EnrollErrStoragePinReissued, ExitCodes.PinLocked),
                 EnrollmentFailure.TokenPinRejected => (Messages.EnrollErrTokenPin, ExitCodes.WrongPin),
+                EnrollmentFailure.UserPinRejected => (Messages.EnrollErrRestorePin, ExitCodes.WrongPin),
+                EnrollmentFailure.RestoreKeyMismatch => (Messages.EnrollErrRestoreKeyMismatch, ExitCodes.Refused),
+                EnrollmentFailure.CertificateRevoked => (Messages.EnrollErrCertificateRevoked, ExitCodes.Refused),
                 EnrollmentFailure.TokenError => (ErrorReporter.Format(Messages.EnrollErrTokenError, e.ServerCode ?? string.Empty), ExitCodes.TokenError),
                 _ => (Messages.EnrollErrServer, ExitCodes.ServerError),
             };
@@ -147,7 +152,16 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
             await flow.AuthenticateTokenAsync(ct);
 
             Step(Messages.EnrollStep2);
-            AssignedUserResponse user = await flow.GetAssignedUserAsync(ct);
+            AssignedUserResponse user;
+            try
+            {
+                user = await flow.GetAssignedUserAsync(ct);
+            }
+            catch (EnrollmentException e) when (e.Failure == EnrollmentFailure.AlreadyStored && flow.IsStoredCertificateMissing())
+            {
+                return await RestoreAsync(flow, reader, ct);
+            }
+
             _contact = user.OperatorContact;
             Say(ErrorReporter.Format(Messages.EnrollUserIs, user.RomanizedName, _serial!, user.CertificateId));
             if (!ConfirmUser(reader))
@@ -249,6 +263,40 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
             storagePin?.Dispose();
             newPin?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The server has the certificate as stored, the token lost it: asks for the user PIN set in the first run (in
+    /// unattended runs the new-PIN line) and writes the same certificate back.
+    /// </summary>
+    private async Task<int> RestoreAsync(CertificateStorageFlow flow, PinReader reader, CancellationToken ct)
+    {
+        Say(Messages.EnrollRestoring);
+        if (!Unattended)
+        {
+            Gate(reader, Messages.EnrollRestorePinHint);
+        }
+
+        using PinBuffer userPin = reader.Read(Messages.PromptUserPin);
+        StoredCertificate restored = await flow.RestoreCertificateAsync(userPin, ct);
+        if (_json)
+        {
+            Output.Json(new
+            {
+                result = "restored",
+                tokenSerial = restored.TokenSerial,
+                serialNumber = restored.SerialNumber,
+                subject = restored.Subject,
+                notBefore = CertificateJson.Iso(restored.NotBefore),
+                notAfter = CertificateJson.Iso(restored.NotAfter),
+            });
+        }
+        else
+        {
+            Output.Line(ErrorReporter.Format(Messages.EnrollRestored, restored.SerialNumber, restored.Subject, CertificateJson.Iso(restored.NotBefore), CertificateJson.Iso(restored.NotAfter)));
+        }
+
+        return ExitCodes.Ok;
     }
 
     /// <returns>null when verified; otherwise the exit code to stop with.</returns>

@@ -42,6 +42,12 @@ public static class AuditActions
     /// <summary>A certificate was reported stored on the token.</summary>
     public const string CertificateStored = "certificate.stored";
 
+    /// <summary>A certificate already stored was handed out again to write it back to its token (the token lost it).</summary>
+    public const string CertificateRestored = "certificate.restored";
+
+    /// <summary>Restoring a certificate to its token was refused (revoked, or not the token key's certificate).</summary>
+    public const string CertificateRestoreRefused = "certificate.restore-refused";
+
     /// <summary>An order was opened again for a new CSR.</summary>
     public const string OrderReopened = "order.reopened";
 

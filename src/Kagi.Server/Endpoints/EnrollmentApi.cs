@@ -33,6 +33,7 @@ public static class EnrollmentApi
         api.MapPost("/storage-pin", VerifyStoragePin).Add(TicketFirst);
         api.MapPost("/resume", Resume).Add(TicketFirst);
         api.MapPost("/certificate", RequestCertificate).Add(TicketFirst);
+        api.MapPost("/certificate/restore", RestoreCertificate).Add(TicketFirst);
         api.MapPost("/stored", ReportStored).Add(TicketFirst);
         return app;
     }
@@ -138,7 +139,10 @@ public static class EnrollmentApi
 
         if (status!.Order!.State == OrderState.Stored)
         {
-            return ApiProblem.Conflict(ErrorCodes.CertificateAlreadyStored, "A certificate is already stored on this token.");
+            // The certificate ID tells the client which key pair on the token is the order's (its CKA_ID), so it can
+            // check that the certificate is really there and restore it when the token lost it.
+            return ApiProblem.Conflict(ErrorCodes.CertificateAlreadyStored, "A certificate is already stored on this token.",
+                new Dictionary<string, object?> { ["certificateId"] = status.Order.CertificateId });
         }
 
         return TypedResults.Ok(new AssignedUserResponse(status.User!.RomanizedName, status.Serial, status.Order.CertificateId, options.OperatorContact));
@@ -249,6 +253,28 @@ public static class EnrollmentApi
         }
 
         return await pipeline.IssueAsync(status!, csr, EnrollmentContext.Actor(http, ticket!.Serial), ct);
+    }
+
+    /// <summary>
+    /// The certificate already stored for the order, again, for a token that lost it (see <see cref="CertificateRestore"/>):
+    /// authorized by token authentication alone (the storage PIN is spent once the certificate is stored), answered
+    /// only for a stored, unrevoked certificate of exactly the public key the client read from the token. Never issues.
+    /// </summary>
+    public static async Task<Results<Ok<IssuedCertificateResponse>, ProblemHttpResult>> RestoreCertificate(
+        CertificateRestoreRequest request, HttpContext http, SecretProtector secrets, EnrollmentService enrollment, CertificateRestore restore, TimeProvider time, CancellationToken ct)
+    {
+        var (ticket, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Input.TryBase64(request?.PublicKey, 16384, out byte[] publicKey))
+        {
+            return ApiProblem.BadRequest(ErrorCodes.ValidationFailed, "publicKey must be base64 of a DER SubjectPublicKeyInfo.");
+        }
+
+        return await restore.RestoreAsync(status!, publicKey, EnrollmentContext.Actor(http, ticket!.Serial), ct);
     }
 
     /// <summary>The client reports the certificate is on the token: the assignment becomes active.</summary>

@@ -142,7 +142,8 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
         return Response(certificate, ca.ChainOf(issued.IssuerCaId) ?? ca.Chain);
     }
 
-    private static IssuedCertificateResponse Response(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain) => new(
+    /// <summary>The enrollment API's answer for <paramref name="certificate"/> issued under <paramref name="chain"/>.</summary>
+    internal static IssuedCertificateResponse Response(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain) => new(
         Convert.ToBase64String(certificate.RawData),
         chain.Select(c => Convert.ToBase64String(c.RawData)).ToArray(),
         certificate.SerialNumber,

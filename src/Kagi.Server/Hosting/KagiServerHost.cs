@@ -75,6 +75,7 @@ public static class KagiServerHost
         string connection = options.ConnectionString ?? $"Data Source={Path.Combine(data, "kagi.db")}";
         builder.Services.AddKagiRegistry(options.DatabaseProvider, connection);
         builder.Services.AddScoped<IssuancePipeline>();
+        builder.Services.AddScoped<CertificateRestore>();
         builder.Services.AddScoped<CrlPublisher>();
         builder.Services.AddHostedService<CaRefresher>();
         builder.Services.AddSingleton<IMailSender>(new SmtpMailSender(options.Mail, options.Mail.PickupDirectory ?? Path.Combine(data, "mail")));

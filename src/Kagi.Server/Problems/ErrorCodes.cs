@@ -35,6 +35,9 @@ public static class ErrorCodes
     public const string CsrKeyRejected = "csr-key-rejected";
     public const string PublicKeyReused = "public-key-reused";
     public const string OrderAlreadyIssued = "order-already-issued";
+    public const string NoCertificateToRestore = "no-certificate-to-restore";
+    public const string CertificateRevoked = "certificate-revoked";
+    public const string PublicKeyMismatch = "public-key-mismatch";
     public const string InvalidStateTransition = "invalid-state-transition";
     public const string ImportFailed = "import-failed";
     public const string CaRootNotValid = "ca-root-not-valid";
