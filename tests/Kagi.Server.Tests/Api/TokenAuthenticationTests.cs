@@ -169,6 +169,7 @@ public class TokenAuthenticationTests(TokenPool pool)
             await Problem.AssertAsync(await server.PostJsonAsync("/api/v1/enrollment/storage-pin", new StoragePinRequest("WRONGPIN"), auth), HttpStatusCode.Unauthorized, "ticket-invalid", "storage-pin " + because);
             await Problem.AssertAsync(await server.PostJsonAsync("/api/v1/enrollment/certificate", new CertificateSigningRequest("AAAA"), auth), HttpStatusCode.Unauthorized, "ticket-invalid", "certificate " + because);
             await Problem.AssertAsync(await server.PostJsonAsync("/api/v1/enrollment/stored", new StoredRequest("0A"), auth), HttpStatusCode.Unauthorized, "ticket-invalid", "stored " + because);
+            await Problem.AssertAsync(await server.PostJsonAsync("/api/v1/enrollment/certificate/restore", new CertificateRestoreRequest("AAAA"), auth), HttpStatusCode.Unauthorized, "ticket-invalid", "restore " + because);
 
             // Even a malformed body: the ticket is checked first.
             await Problem.AssertAsync(await server.PostJsonAsync("/api/v1/enrollment/storage-pin", "{", auth), HttpStatusCode.Unauthorized, "ticket-invalid", "malformed body " + because);

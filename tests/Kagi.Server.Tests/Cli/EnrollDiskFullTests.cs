@@ -58,8 +58,15 @@ public class EnrollDiskFullTests
         Assert.Throws<InvalidOperationException>(() => TokenContents.Read(
             enrollee.Kagi.Module, "Kagi", new Dictionary<string, string> { ["SOFTHSM2_CONF"] = enrollee.Kagi.Hsm.ConfigPath }, transportPin));
 
-        // The user frees space and runs kagi enroll again (same input: storage PIN, then the PIN set by the first run).
+        // The user frees space. A rerun with a PIN the token refuses (here: the transport PIN, the only other PIN the
+        // token ever had) writes nothing.
         disk.Free();
+        KagiRun wrongPin = enrollee.Enroll(newPin: transportPin);
+        Assert.True(wrongPin.ExitCode == 6, wrongPin.All);
+        Assert.Equal("user-pin-rejected", JsonDocument.Parse(wrongPin.Stdout).RootElement.GetProperty("code").GetString());
+        Assert.Empty(enrollee.Token().Certificates);
+
+        // The rerun with the same input as the first run (storage PIN, then the PIN it set) restores the certificate.
         KagiRun rerun = enrollee.Enroll();
         Assert.True(rerun.ExitCode == 0, rerun.All);
         JsonElement restored = JsonDocument.Parse(rerun.Stdout).RootElement;

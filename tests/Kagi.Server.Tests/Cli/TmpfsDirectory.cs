@@ -112,7 +112,7 @@ internal sealed class TmpfsDirectory : IDisposable
             (int exit, string output) = Execute("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", probe);
             if (exit != 0)
             {
-                return $"mounting a tmpfs is not permitted here (mount exited {exit}: {output.Trim()}); run the tests as root or with CAP_SYS_ADMIN";
+                return $"mounting a tmpfs is not permitted here (mount exited {exit}: {output.Trim().Split('\n')[0]}); run the tests as root or with CAP_SYS_ADMIN";
             }
 
             RunQuietly("umount", probe);
