@@ -9,10 +9,10 @@ namespace Kagi.Server.Tests.Cli;
 /// so "token pulled" is its directory disappearing (moved away). The run stops (test hook pause) after the
 /// certificate was issued, the token is pulled, the run goes on and reports token-error with the token serial; with
 /// the token back the next run completes the same order.
-/// "Disk full" is not produced here: with SoftHSM2's token directory on a full tmpfs, SoftHSM2 2.6 answers CKR_OK to
-/// C_CreateObject and C_SetPIN while writing empty object files (checked by hand: the certificates are gone after a
-/// reload), so the failure never reaches Kagi. A token that reports its full memory (CKR_DEVICE_MEMORY) takes the same
-/// path as the pulled token above.
+/// "Disk full" is in <see cref="EnrollDiskFullTests"/>: with SoftHSM2's token directory on a full tmpfs, SoftHSM2 2.6
+/// answers CKR_OK to C_CreateObject and C_SetPIN while writing empty object files, so the failure never reaches Kagi
+/// during the run; the rerun restores the lost certificate. A token that reports its full memory (CKR_DEVICE_MEMORY)
+/// takes the same path as the pulled token above.
 /// </summary>
 [Collection(StoppingServers.Name)]
 public class EnrollTokenFailureTests
