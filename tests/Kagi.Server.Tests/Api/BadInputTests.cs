@@ -49,6 +49,7 @@ public class BadInputTests
             ($"{Enrollment}/storage-pin", ApiServer.Bearer(ticket), "storagePin"),
             ($"{Enrollment}/certificate", ApiServer.Bearer(ticket), "csr"),
             ($"{Enrollment}/stored", ApiServer.Bearer(ticket), "serialNumber"),
+            ($"{Enrollment}/certificate/restore", ApiServer.Bearer(ticket), "publicKey"),
         ];
 
         int cases = 0;
