@@ -15,7 +15,10 @@ public enum EnrollmentFailure
     /// <summary>The token is not assigned to a user.</summary>
     NoAssignment,
 
-    /// <summary>A certificate is already stored on this token.</summary>
+    /// <summary>
+    /// A certificate is already stored on this token (as the server knows it; when the token lost it,
+    /// <see cref="CertificateStorageFlow.IsStoredCertificateMissing"/> says so and the certificate can be restored).
+    /// </summary>
     AlreadyStored,
 
     /// <summary>The storage PIN is locked after too many wrong attempts.</summary>

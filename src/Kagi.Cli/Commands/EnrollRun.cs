@@ -157,8 +157,15 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
             {
                 user = await flow.GetAssignedUserAsync(ct);
             }
-            catch (EnrollmentException e) when (e.Failure == EnrollmentFailure.AlreadyStored && flow.IsStoredCertificateMissing())
+            catch (EnrollmentException e) when (e.Failure == EnrollmentFailure.AlreadyStored)
             {
+                // Stored as far as the server knows; the token is checked (outside an exception filter, so a token
+                // error is reported as such) and restored when it lost the certificate.
+                if (!flow.IsStoredCertificateMissing())
+                {
+                    throw;
+                }
+
                 return await RestoreAsync(flow, reader, ct);
             }
 
