@@ -37,10 +37,16 @@ internal sealed class CliEnrollee : IAsyncDisposable
 
     public string StoragePin { get; private set; }
 
-    public static async Task<CliEnrollee> PrepareAsync(string name = "Saburo Ito", string provider = "sqlite", params string[] serverArgs)
+    public static Task<CliEnrollee> PrepareAsync(string name = "Saburo Ito", string provider = "sqlite", params string[] serverArgs) =>
+        PrepareAsync(name, provider, time: null, serverArgs);
+
+    /// <summary>As <see cref="PrepareAsync(string, string, string[])"/>, with a server whose clock is <paramref name="time"/>.</summary>
+    public static Task<CliEnrollee> PrepareAsync(TimeProvider time, string name = "Saburo Ito") => PrepareAsync(name, "sqlite", time, []);
+
+    private static async Task<CliEnrollee> PrepareAsync(string name, string provider, TimeProvider? time, string[] serverArgs)
     {
         ServerDatabase database = ServerDatabase.Create(provider);
-        RealServer server = await RealServer.StartAsync(database, serverArgs);
+        RealServer server = time is null ? await RealServer.StartAsync(database, serverArgs) : await RealServer.StartAsync(database, time, serverArgs);
         var kagi = new KagiRunner();
         kagi.Environment["KAGI_SERVER"] = server.Url;
         kagi.Environment["KAGI_SERVER_CA"] = server.RootPemPath;
@@ -113,7 +119,9 @@ internal sealed class CliEnrollee : IAsyncDisposable
             Assert.Equal(serialNumber, order.CertificateSerial, ignoreCase: true);
         }
 
-        System.Security.Cryptography.X509Certificates.X509Certificate2 user = Token().AssertOneKeyPairCertifiedAndChained(Server.RootPemPath);
+        // The chain is checked at the server's time: its clock may run ahead (resume window tests).
+        System.Security.Cryptography.X509Certificates.X509Certificate2 user =
+            Token().AssertOneKeyPairCertifiedAndChained(Server.RootPemPath, Server.Services.GetRequiredService<TimeProvider>().GetUtcNow());
         Assert.Equal(serialNumber, user.SerialNumber, ignoreCase: true);
     }
 
