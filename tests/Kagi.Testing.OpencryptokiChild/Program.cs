@@ -2,11 +2,11 @@
 // of their own. Started by tests/Kagi.Server.Tests (OpencryptokiChild); never run by hand with real tokens.
 //
 // Why a child process: libopencryptoki 3.8.1 (Debian 12) closes file descriptors it does not own when a process
-// initializes it a second time. Its API lock fd is a static (usr/lib/api/apiutil.c, xplfd) that ProcClose()
+// initializes it a second time. Its API lock fd is a static (xplfd, apiutil.c) that ProcClose()
 // closes in C_Finalize but never sets back to -1, so the next C_Initialize does not reopen the lock file, and the
 // next C_Finalize closes whatever fd has that number by then (flock()ing it on the way). In the multi-threaded test
-// process that was a Kestrel listener ("connection refused" from a RealServer that had just answered) or an Npgsql
-// socket whose number was then reused by a file (ENOTSOCK). On top of that, C_Initialize loads the TPM token
+// process that fits the failures seen: a Kestrel listener closed ("connection refused" from a RealServer that had
+// just answered), an Npgsql socket closed and its number reused by a file (ENOTSOCK). On top of that, C_Initialize loads the TPM token
 // (libpkcs11_tpm -> libtspi 0.3.15), whose send_init() closes its failed tcsd socket twice: a race with any thread
 // that opens an fd in between. Kagi.Pkcs11 keeps a module mapped and initializes it again after a C_Finalize, which
 // is what a second Pkcs11Module.Load does. Evidence and repro: scripts/dev/ock-fd-repro.

@@ -1,7 +1,7 @@
 // ock-fd-repro: libopencryptoki 3.8.1 (Debian 12) closes a file descriptor it does not own when a process
 // initializes it a second time, here through Kagi.Pkcs11 as the tests did (Pkcs11Module.Load/Dispose twice).
 //
-// Cause (usr/lib/api/apiutil.c): the API lock fd is a static, xplfd. CreateProcLock() opens
+// Cause (apiutil.c of the library): the API lock fd is a static, xplfd. CreateProcLock() opens
 // /var/lock/opencryptoki/LCK..APIlock only while xplfd == -1; ProcClose() (from C_Finalize) closes xplfd but never
 // sets it back to -1. So the second C_Initialize keeps the stale number, flock()s whatever fd has it by then, and the
 // second C_Finalize closes that fd. Kagi.Pkcs11 keeps the library mapped, so the static survives Load/Dispose.

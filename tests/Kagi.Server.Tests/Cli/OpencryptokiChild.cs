@@ -7,8 +7,9 @@ namespace Kagi.Server.Tests.Cli;
 /// Runs kagi-ock-child (tests/Kagi.Testing.OpencryptokiChild, built beside the tests): the opencryptoki steps that
 /// need Kagi's own PKCS#11 code, in a process of their own. libopencryptoki must never be loaded into this test
 /// process: from its second C_Initialize on, each C_Finalize closes whatever file descriptor has the number of its
-/// first API lock fd (and its TPM token's libtspi closes a socket twice during C_Initialize), which closed Kestrel
-/// listeners and Npgsql sockets of tests running beside it. See Program.cs of that project and scripts/dev/ock-fd-repro.
+/// first API lock fd (and its TPM token's libtspi closes a socket twice during C_Initialize): the cause of Kestrel
+/// listeners refusing connections and Npgsql sockets failing with ENOTSOCK in tests running beside it. See Program.cs of
+/// that project and scripts/dev/ock-fd-repro.
 /// </summary>
 internal static class OpencryptokiChild
 {
