@@ -22,6 +22,9 @@ public sealed class OpencryptokiToken
     /// <summary>The documented user PIN (OCK_USER_PIN).</summary>
     public string UserPin => _values["OCK_USER_PIN"];
 
+    /// <summary>The documented SO PIN (OCK_SO_PIN).</summary>
+    public string SoPin => _values["OCK_SO_PIN"];
+
     /// <summary>Reads scripts/opencryptoki.env from the repository above the test binaries.</summary>
     /// <exception cref="InvalidOperationException">The file is missing: run scripts/setup-system.sh.</exception>
     public static OpencryptokiToken Read()
@@ -60,7 +63,7 @@ public sealed class OpencryptokiToken
             start.ArgumentList.Add(a);
         }
 
-        start.Environment["KAGI_OCK_SO_PIN"] = _values["OCK_SO_PIN"];
+        start.Environment["KAGI_OCK_SO_PIN"] = SoPin;
         start.Environment["KAGI_OCK_USER_PIN"] = UserPin;
         using Process p = Process.Start(start)!;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();

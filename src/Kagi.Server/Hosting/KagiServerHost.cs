@@ -41,7 +41,9 @@ public static class KagiServerHost
         Directory.CreateDirectory(data);
         byte[] secret = SecretProtector.LoadOrCreateSecret(options.SecretKey, data);
         var secrets = new SecretProtector(secret);
-        TimeProvider time = TimeProvider.System;
+        // The system clock, unless configure registered a TimeProvider (tests that move time past the server's windows).
+        TimeProvider time = builder.Services.LastOrDefault(d => d.ServiceType == typeof(TimeProvider))?.ImplementationInstance as TimeProvider
+            ?? TimeProvider.System;
         string caDirectory = Path.Combine(data, "ca");
         CaService ca;
         if (string.IsNullOrWhiteSpace(options.Ca.Pkcs11Module))

@@ -125,9 +125,7 @@ public sealed class WizardTests(BrowserFixture browser)
         await screens.ShotAsync("wrong-storage-pin");
 
         // The right PIN still works afterwards.
-        await page.FillAsync("#storagePin", storagePin);
-        await page.ClickAsync("#next");
-        await Expect(page.Locator("#steps li[aria-current=step]")).ToContainTextAsync("ユーザー PIN の設定");
+        await SubmitStoragePinAsync(page, storagePin);
         await screens.ShotAsync("after-right-pin");
     }
 
@@ -137,10 +135,7 @@ public sealed class WizardTests(BrowserFixture browser)
         await using AgentWorld world = await AgentWorld.StartAsync();
         (string serial, string storagePin) = world.PrepareToken("E102", "Hanako Suzuki");
         (IPage page, Screens screens) = await browser.NewPageAsync(nameof(Next_stays_disabled_while_the_new_pin_breaks_the_rules_or_differs_from_its_confirmation));
-        await ToStep3Async(page, world, serial);
-        await page.FillAsync("#storagePin", storagePin);
-        await page.ClickAsync("#next");
-        await Expect(page.Locator("#steps li[aria-current=step]")).ToContainTextAsync("ユーザー PIN の設定");
+        await ToStep4Async(page, world, serial, storagePin);
         await Expect(page.Locator("#next")).ToBeDisabledAsync();
 
         await page.FillAsync("#newPin", NewPin);
@@ -213,13 +208,29 @@ public sealed class WizardTests(BrowserFixture browser)
         await Expect(page.Locator("#notices")).ToContainTextAsync("トークンが差し込まれました", new() { Timeout = 20_000 });
         await page.FillAsync("#storagePin", storagePin);
         await Expect(page.Locator("#next")).ToBeEnabledAsync();
-        await page.ClickAsync("#next");
+        await SubmitStoragePinAsync(page, storagePin);
         await page.FillAsync("#newPin", NewPin);
         await page.FillAsync("#confirmation", NewPin);
         await Expect(page.Locator("#next")).ToBeEnabledAsync();
         await page.ClickAsync("#next");
         await Expect(page.Locator("#wizard-done")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await screens.ShotAsync("resumed-done");
+    }
+
+    /// <summary>Opens the wizard on <paramref name="serial"/> and goes through STEP 1–3 to STEP 4 (the new user PIN).</summary>
+    private static async Task ToStep4Async(IPage page, AgentWorld world, string serial, string storagePin)
+    {
+        await ToStep3Async(page, world, serial);
+        await SubmitStoragePinAsync(page, storagePin);
+    }
+
+    /// <summary>On STEP 3: enters the (right) storage PIN and goes on to STEP 4.</summary>
+    private static async Task SubmitStoragePinAsync(IPage page, string storagePin)
+    {
+        await page.FillAsync("#storagePin", storagePin);
+        await page.ClickAsync("#next");
+        await Expect(page.Locator("#steps li[aria-current=step]")).ToContainTextAsync("ユーザー PIN の設定");
+        await Expect(page.Locator("#newPin")).ToBeVisibleAsync();
     }
 
     private static async Task ToStep3Async(IPage page, AgentWorld world, string serial)

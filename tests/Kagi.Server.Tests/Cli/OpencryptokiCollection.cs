@@ -1,11 +1,10 @@
 namespace Kagi.Server.Tests.Cli;
 
 /// <summary>
-/// The tests that load opencryptoki's PKCS#11 library into this test process run alone, after every other class:
-/// while other classes ran beside them, sockets of unrelated tests (Npgsql connections, a Kestrel listener) failed
-/// with "Socket operation on non-socket" and "connection refused", i.e. their file descriptors had been closed
-/// underneath them, which points at the opencryptoki library's initialize/finalize (it talks to pkcsslotd over a
-/// socket). Under investigation; see the issue 4 note.
+/// The tests of this assembly that use opencryptoki's soft token (with <see cref="Kagi.Testing.OpencryptokiLock"/>
+/// against the other test assemblies). They run beside other classes again: libopencryptoki, which closed other
+/// tests' sockets while it was loaded into this process (ENOTSOCK in Npgsql, "connection refused" from a Kestrel
+/// listener), is only ever loaded by child processes now; see <see cref="OpencryptokiChild"/>.
 /// </summary>
-[CollectionDefinition("opencryptoki token", DisableParallelization = true)]
+[CollectionDefinition("opencryptoki token")]
 public sealed class OpencryptokiCollection;

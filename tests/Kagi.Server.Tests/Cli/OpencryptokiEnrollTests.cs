@@ -1,16 +1,11 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json;
 using Kagi.Enrollment;
-using Kagi.Pkcs11;
-using Kagi.Pkcs11.Interop;
 using Kagi.Protocol;
 using Kagi.Server.Tests.Api;
 using Kagi.Server.Tests.Infrastructure;
 using Kagi.Testing;
-using Kagi.Tokens.Keys;
-using Kagi.Tokens.Provisioning;
 
 namespace Kagi.Server.Tests.Cli;
 
@@ -29,14 +24,15 @@ public class OpencryptokiEnrollTests
     public async Task Enroll_stores_an_rsa_certificate_on_opencryptoki_that_matches_the_token_key_and_chains_to_the_root()
     {
         using OpencryptokiLock exclusive = OpencryptokiLock.Acquire();
-        Dictionary<string, string> ock = ReadEnvironment();
+        OpencryptokiToken ock = OpencryptokiToken.Read();
         using ServerDatabase database = ServerDatabase.Create("sqlite");
         await using RealServer server = await RealServer.StartAsync(database);
-        using var kagi = new KagiRunner { Module = ock["OCK_MODULE"] };
+        using var kagi = new KagiRunner { Module = ock.Module };
         kagi.Environment["KAGI_SERVER"] = server.Url;
         kagi.Environment["KAGI_SERVER_CA"] = server.RootPemPath;
         kagi.Environment["KAGI_API_KEY"] = server.OperatorApiKey;
-        HashSet<string> before = ObjectsOnToken(ock, userPin: ock["OCK_USER_PIN"], destroyNew: null);
+        HashSet<string> before = OpencryptokiChild.Objects();
+        HashSet<string> after;
         try
         {
             Assert.Equal(0, kagi.Run(null, "admin", "user", "add", "--employee-id", "E31", "--name", "Goro Kimura", "--email", "goro@example.jp").ExitCode);
@@ -60,7 +56,7 @@ public class OpencryptokiEnrollTests
 
             // From outside (pkcs11-tool, logged in with the new PIN): one user key pair (+ the distribution key),
             // RSA-2048, certified by the certificate on the token, which chains to the server's root.
-            TokenContents token = TokenContents.Read(ock["OCK_MODULE"], ock["OCK_TOKEN_LABEL"], new Dictionary<string, string>(), NewPin);
+            TokenContents token = TokenContents.Read(ock.Module, ock.Label, new Dictionary<string, string>(), NewPin);
             X509Certificate2 user = token.AssertOneKeyPairCertifiedAndChained(server.RootPemPath);
             Assert.Equal(result.GetProperty("serialNumber").GetString(), user.SerialNumber, ignoreCase: true);
             using RSA? rsa = user.GetRSAPublicKey();
@@ -70,97 +66,25 @@ public class OpencryptokiEnrollTests
         }
         finally
         {
-            Restore(ock, before);
+            after = OpencryptokiChild.Restore(before);
         }
 
         // The documented state again: the known user PIN opens the token, nothing of this test is left.
-        Assert.Equal(before.Count, ObjectsOnToken(ock, ock["OCK_USER_PIN"], destroyNew: null).Count);
+        Assert.Equal(before.Order(StringComparer.Ordinal), after.Order(StringComparer.Ordinal));
+
+        // Every opencryptoki step ran in a child process (kagi, kagi-ock-child, pkcs11-tool): the library was never
+        // mapped into this test process, whose sockets it would close (see OpencryptokiChild).
+        Assert.DoesNotContain("libopencryptoki", File.ReadAllText("/proc/self/maps"), StringComparison.Ordinal);
     }
 
-    // Distribution as the operator does it, minus C_InitToken: opencryptoki 3.8 leaves the SO unable to log in after
-    // C_InitToken on an initialized token with a non-default SO PIN (see scripts/opencryptoki-setup.sh), so the test
-    // keeps the token and its SO PIN and sets a random transport user PIN and the RSA distribution key itself.
-    private static async Task<string> DistributeAsync(Dictionary<string, string> ock, RealServer server)
+    // Distribution as the operator does it, minus C_InitToken (opencryptoki 3.8 leaves the SO unable to log in after
+    // C_InitToken on an initialized token with a non-default SO PIN, see scripts/opencryptoki-setup.sh): the token keeps
+    // its SO PIN; a random transport user PIN and the RSA distribution key are set in a child process.
+    private static async Task<string> DistributeAsync(OpencryptokiToken ock, RealServer server)
     {
-        using Pkcs11Module module = Pkcs11Module.Load(ock["OCK_MODULE"]);
-        Slot slot = TokenSlot(module, ock);
-        using PinBuffer transport = TokenDistributor.RandomPin(8);
-        using (Session so = slot.OpenSession(readWrite: true))
-        {
-            so.Login(CKU.CKU_SO, Encoding.UTF8.GetBytes(ock["OCK_SO_PIN"]));
-            so.InitPin(transport.Bytes);
-            so.Logout();
-        }
-
-        byte[] publicKey;
-        using (Session user = slot.OpenSession(readWrite: true))
-        {
-            user.Login(CKU.CKU_USER, transport.Bytes);
-            publicKey = DistributionKey.Generate(user, KeySpec.Rsa2048);
-            user.Logout();
-        }
-
-        CkTokenInfo info = slot.GetTokenInfo();
+        OpencryptokiChild.Distributed token = OpencryptokiChild.Distribute();
         KagiApiClient admin = server.CreateAdminClient();
-        await admin.RegisterDistributionAsync(info.SerialNumber.Trim(), new DistributionRequest(info.ManufacturerId.Trim(), info.Model.Trim(),
-            Convert.ToBase64String(publicKey), ock["OCK_SO_PIN"], Encoding.UTF8.GetString(transport.Bytes)));
-        return info.SerialNumber.Trim();
-    }
-
-    private static void Restore(Dictionary<string, string> ock, HashSet<string> before)
-    {
-        using (Pkcs11Module module = Pkcs11Module.Load(ock["OCK_MODULE"]))
-        using (Session so = TokenSlot(module, ock).OpenSession(readWrite: true))
-        {
-            so.Login(CKU.CKU_SO, Encoding.UTF8.GetBytes(ock["OCK_SO_PIN"]));
-            so.InitPin(Encoding.UTF8.GetBytes(ock["OCK_USER_PIN"]));
-            so.Logout();
-        }
-
-        ObjectsOnToken(ock, ock["OCK_USER_PIN"], destroyNew: before);
-    }
-
-    /// <summary>The objects (class/id/label) on the token; with <paramref name="destroyNew"/>, destroys every object not in it.</summary>
-    private static HashSet<string> ObjectsOnToken(Dictionary<string, string> ock, string userPin, HashSet<string>? destroyNew)
-    {
-        using Pkcs11Module module = Pkcs11Module.Load(ock["OCK_MODULE"]);
-        using Session session = TokenSlot(module, ock).OpenSession(readWrite: true);
-        session.Login(CKU.CKU_USER, Encoding.UTF8.GetBytes(userPin));
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (ulong handle in session.FindObjects().ToArray())
-        {
-            string name = $"{session.GetAttribute(handle, CKA.CKA_CLASS).AsULong()}/{Hex(session.GetAttribute(handle, CKA.CKA_ID))}/{Hex(session.GetAttribute(handle, CKA.CKA_LABEL))}";
-            if (destroyNew is not null && !destroyNew.Contains(name))
-            {
-                session.DestroyObject(handle);
-            }
-            else
-            {
-                names.Add(name);
-            }
-        }
-
-        session.Logout();
-        return names;
-    }
-
-    private static string Hex(AttributeValue value) => value.IsAvailable ? Convert.ToHexString(value.AsBytes()) : "-";
-
-    private static Slot TokenSlot(Pkcs11Module module, Dictionary<string, string> ock) =>
-        module.GetSlots(tokenPresent: true).Single(s => s.GetTokenInfo().Label.Trim() == ock["OCK_TOKEN_LABEL"]);
-
-    private static Dictionary<string, string> ReadEnvironment()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "scripts", "opencryptoki.env")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        Assert.True(dir is not null, "scripts/opencryptoki.env not found: run scripts/setup-system.sh");
-        return File.ReadAllLines(Path.Combine(dir!, "scripts", "opencryptoki.env"))
-            .Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
-            .Select(l => l.Split('=', 2))
-            .ToDictionary(p => p[0], p => p[1]);
+        await admin.RegisterDistributionAsync(token.Serial, new DistributionRequest(token.Manufacturer, token.Model, token.PublicKey, ock.SoPin, token.TransportPin));
+        return token.Serial;
     }
 }

@@ -94,9 +94,10 @@ internal sealed class TokenContents
     /// <summary>
     /// Asserts the token holds exactly one user key pair, under the user certificate's CKA_ID, besides the
     /// distribution key pair; the certificate certifies that very public key and chains to <paramref name="rootPemPath"/>
-    /// through the CA certificates on the token. Returns the user certificate.
+    /// through the CA certificates on the token, at <paramref name="at"/> (default: now; a test whose server clock runs
+    /// ahead passes that clock's time). Returns the user certificate.
     /// </summary>
-    public X509Certificate2 AssertOneKeyPairCertifiedAndChained(string rootPemPath)
+    public X509Certificate2 AssertOneKeyPairCertifiedAndChained(string rootPemPath, DateTimeOffset? at = null)
     {
         // One distribution key pair and one user key pair: no orphan from an interrupted run.
         Assert.Equal(2, PrivateKeys.Count());
@@ -120,6 +121,11 @@ internal sealed class TokenContents
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (at is not null)
+        {
+            chain.ChainPolicy.VerificationTime = at.Value.LocalDateTime;
+        }
+
         foreach (var (_, ca) in loaded.Where(c => IsCa(c.Cert)))
         {
             chain.ChainPolicy.ExtraStore.Add(ca);

@@ -11,12 +11,14 @@ namespace Kagi.Server.Tests.Infrastructure;
 public sealed class RealServer : IAsyncDisposable
 {
     private readonly string[] _args;
+    private readonly TimeProvider? _time;
     private WebApplication? _app;
 
-    private RealServer(WebApplication app, string[] args, string url, string dataDirectory, string? clientAuthUrl)
+    private RealServer(WebApplication app, string[] args, TimeProvider? time, string url, string dataDirectory, string? clientAuthUrl)
     {
         _app = app;
         _args = args;
+        _time = time;
         Url = url;
         DataDirectory = dataDirectory;
         ClientAuthUrl = clientAuthUrl;
@@ -41,9 +43,14 @@ public sealed class RealServer : IAsyncDisposable
 
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
 
-    public static Task<RealServer> StartAsync(ServerDatabase database, params string[] extraArgs) => StartAsync(database, clientAuth: false, extraArgs);
+    public static Task<RealServer> StartAsync(ServerDatabase database, params string[] extraArgs) => StartAsync(database, clientAuth: false, time: null, extraArgs);
 
-    public static async Task<RealServer> StartAsync(ServerDatabase database, bool clientAuth, params string[] extraArgs)
+    public static Task<RealServer> StartAsync(ServerDatabase database, bool clientAuth, params string[] extraArgs) => StartAsync(database, clientAuth, time: null, extraArgs);
+
+    /// <summary>A server whose clock is <paramref name="time"/> (e.g. the tests' AdjustableClock) instead of the system clock.</summary>
+    public static Task<RealServer> StartAsync(ServerDatabase database, TimeProvider time, params string[] extraArgs) => StartAsync(database, clientAuth: false, time, extraArgs);
+
+    private static async Task<RealServer> StartAsync(ServerDatabase database, bool clientAuth, TimeProvider? time, string[] extraArgs)
     {
         string data = Directory.CreateTempSubdirectory("kagi-real-server-").FullName;
         int port = FreePort();
@@ -61,11 +68,14 @@ public sealed class RealServer : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];
-        WebApplication app = KagiServerHost.Build(args);
+        WebApplication app = Build(args, time);
         await app.StartAsync();
         string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single(a => a.EndsWith($":{port}", StringComparison.Ordinal));
-        return new RealServer(app, args, url, data, clientAuthUrl);
+        return new RealServer(app, args, time, url, data, clientAuthUrl);
     }
+
+    private static WebApplication Build(string[] args, TimeProvider? time) =>
+        KagiServerHost.Build(args, time is null ? null : builder => builder.Services.AddSingleton(time));
 
     /// <summary>An operator API client over HTTPS that trusts the server's root CA.</summary>
     public Kagi.Protocol.KagiApiClient CreateAdminClient()
@@ -106,7 +116,7 @@ public sealed class RealServer : IAsyncDisposable
     /// <summary>Starts the server again on the same port, data folder, secret and database.</summary>
     public async Task StartAgainAsync()
     {
-        WebApplication app = KagiServerHost.Build(_args);
+        WebApplication app = Build(_args, _time);
         await app.StartAsync();
         _app = app;
     }
