@@ -35,7 +35,8 @@ public static class RegistryServiceCollectionExtensions
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        services.AddDbContext<KagiDbContext>(o => KagiDatabase.Configure(o, provider, connectionString));
+        // Pooled: a request reuses a reset context instead of building one (and its services) from the options.
+        services.AddDbContextPool<KagiDbContext>(o => KagiDatabase.Configure(o, provider, connectionString));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new StoragePinOptions());
         services.TryAddSingleton(new InventoryOptions());

@@ -97,8 +97,7 @@ public sealed class AuditLog(KagiDbContext db, TimeProvider time)
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The head, or null when the log is empty.</returns>
     public Task<AuditHead?> HeadAsync(CancellationToken cancellationToken = default) =>
-        db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
-            .Select(e => new AuditHead(e.Sequence, e.Hash)).FirstOrDefaultAsync(cancellationToken);
+        CompiledQueries.For<Queries>(db).Head(db, cancellationToken);
 
     private async Task<AuditEntry> AppendInTransactionAsync(AuditActor actor, string action, string subject, string details, CancellationToken cancellationToken)
     {
@@ -135,5 +134,13 @@ public sealed class AuditLog(KagiDbContext db, TimeProvider time)
         {
             throw new ArgumentException("Audit text must be 1 to " + max.ToString(System.Globalization.CultureInfo.InvariantCulture) + " characters.", parameter);
         }
+    }
+
+    private sealed class Queries
+    {
+        // Read before every append (the chain's head), so compiled (see CompiledQueries).
+        public readonly Func<KagiDbContext, CancellationToken, Task<AuditHead?>> Head =
+            EF.CompileAsyncQuery((KagiDbContext db, CancellationToken cancellationToken) =>
+                db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence).Select(e => new AuditHead(e.Sequence, e.Hash)).FirstOrDefault());
     }
 }

@@ -20,11 +20,8 @@ namespace Kagi.Registry.Enrollment;
 /// <param name="time">The clock.</param>
 public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenStateMachine tokens, TimeProvider time)
 {
-    // The issuance path's queries, compiled once per model (EF Core skips translating and caching them per call; a
-    // compiled query runs against the model it was compiled for only, and SQLite and PostgreSQL have different models).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Queries> CompiledByModel = [];
-
-    private static Queries Compiled(KagiDbContext db) => CompiledByModel.GetValue(db.Model, _ => new Queries());
+    // The issuance path's queries, compiled once per model (see CompiledQueries).
+    private static Queries Compiled(KagiDbContext db) => CompiledQueries.For<Queries>(db);
 
     private sealed class Queries
     {
@@ -124,62 +121,129 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
             : RecordAsync(certificateId, entity, issuerCaId, csrFingerprint, actor, cancellationToken);
     }
 
-    private async Task<OrderResult> RecordAsync(string certificateId, IssuedCertificate certificate, string issuerCaId, string csrFingerprint, AuditActor actor, CancellationToken cancellationToken)
+    private Task<OrderResult> RecordAsync(string certificateId, IssuedCertificate certificate, string issuerCaId, string csrFingerprint, AuditActor actor, CancellationToken cancellationToken) =>
+        WriteOperation.RunAsync(db, async transaction =>
+        {
+            OrderResult result = await RecordInTransactionAsync(new IssuanceRecord(certificateId, certificate, issuerCaId, csrFingerprint, actor), cancellationToken).ConfigureAwait(false);
+            if (result.Code == OrderCode.Done)
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return result;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Records several issued certificates in one transaction (group commit: one durable commit for the lot). Each
+    /// record runs under its own savepoint and has exactly the outcome it would have alone, seeing the records before
+    /// it in the batch; a record that fails is rolled back to its savepoint without touching the others.
+    /// </summary>
+    /// <param name="records">The certificates to record, in order (see <see cref="IssuanceRecord.Create"/>).</param>
+    /// <param name="cancellationToken">Cancels the database work (then nothing of the batch is committed).</param>
+    /// <returns>One outcome per record, in the same order.</returns>
+    /// <exception cref="DbUpdateException">The batch could not be committed; nothing of it was recorded.</exception>
+    public async Task<IReadOnlyList<OrderResult>> RecordIssuedBatchAsync(IReadOnlyList<IssuanceRecord> records, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 1)
+        {
+            return [await RecordAsync(records[0].CertificateId, records[0].Certificate, records[0].IssuerCaId, records[0].CsrFingerprint, records[0].Actor, cancellationToken).ConfigureAwait(false)];
+        }
+
         return await WriteOperation.RunAsync(db, async transaction =>
         {
-            // One query for the checks: the order, whether its assignment has ended, and whether the key was certified.
-            byte[] keyHash = certificate.SubjectPublicKeySha256;
-            IssueCheckRow? order = await Compiled(db).IssueCheckQuery(db, certificateId, keyHash, cancellationToken).ConfigureAwait(false);
-            if (order is null)
+            var results = new OrderResult[records.Count];
+            for (int i = 0; i < records.Count; i++)
             {
-                return new OrderResult(OrderCode.OrderNotFound, null);
-            }
+                const string savepoint = "kagi_record";
+                await transaction.CreateSavepointAsync(savepoint, cancellationToken).ConfigureAwait(false);
+                OrderResult result;
+                try
+                {
+                    result = await RecordInTransactionAsync(records[i], cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateException)
+                {
+                    result = new OrderResult(OrderCode.Conflict, null);
+                }
 
-            if (order.State is not (OrderState.Open or OrderState.Reopened) || order.AssignmentEnded)
-            {
-                return new OrderResult(OrderCode.WrongState, order.State);
-            }
+                if (result.Code == OrderCode.Done)
+                {
+                    await transaction.ReleaseSavepointAsync(savepoint, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await transaction.RollbackToSavepointAsync(savepoint, cancellationToken).ConfigureAwait(false);
+                }
 
-            if (order.KeyCertified)
-            {
-                return new OrderResult(OrderCode.PublicKeyReused, order.State);
-            }
-
-            // Claim the order with a conditional UPDATE: of several requests (or server instances) racing for one
-            // order, exactly one finds it still open; the others change nothing and roll back.
-            string? replaced = order.CertificateSerial;
-            DateTimeOffset now = time.GetUtcNow();
-            long orderId = order.Id;
-            int claimed = await db.EnrollmentOrders
-                .Where(o => o.Id == orderId && (o.State == OrderState.Open || o.State == OrderState.Reopened) && o.CertificateSerial == replaced)
-                .ExecuteUpdateAsync(
-                    u => u.SetProperty(o => o.State, OrderState.Issued)
-                        .SetProperty(o => o.CsrFingerprint, csrFingerprint)
-                        .SetProperty(o => o.CertificateSerial, certificate.Serial)
-                        .SetProperty(o => o.IssuedAt, now),
-                    cancellationToken).ConfigureAwait(false);
-            if (claimed != 1)
-            {
-                return new OrderResult(OrderCode.Conflict, null);
-            }
-
-            // The certificate is saved with the audit entry (one SaveChanges, same transaction).
-            certificate.OrderId = orderId;
-            db.IssuedCertificates.Add(certificate);
-            var details = new JsonObject { ["certificateId"] = certificateId, ["serial"] = certificate.Serial, ["issuer"] = issuerCaId, ["replaced"] = replaced };
-            try
-            {
-                await audit.AppendAsync(actor, AuditActions.CertificateIssued, "order:" + orderId, details, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DbUpdateException)
-            {
-                return new OrderResult(OrderCode.Conflict, null);
+                // Whatever happened, nothing of this record stays tracked for the next one to save again.
+                db.ChangeTracker.Clear();
+                results[i] = result;
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new OrderResult(OrderCode.Done, OrderState.Issued, replaced);
+            return (IReadOnlyList<OrderResult>)results;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The checks, the claim of the order and the certificate with its audit entry, inside the caller's transaction;
+    // anything but Done leaves the caller to roll back.
+    private async Task<OrderResult> RecordInTransactionAsync(IssuanceRecord record, CancellationToken cancellationToken)
+    {
+        IssuedCertificate certificate = record.Certificate;
+        string certificateId = record.CertificateId;
+
+        // One query for the checks: the order, whether its assignment has ended, and whether the key was certified.
+        byte[] keyHash = certificate.SubjectPublicKeySha256;
+        IssueCheckRow? order = await Compiled(db).IssueCheckQuery(db, certificateId, keyHash, cancellationToken).ConfigureAwait(false);
+        if (order is null)
+        {
+            return new OrderResult(OrderCode.OrderNotFound, null);
+        }
+
+        if (order.State is not (OrderState.Open or OrderState.Reopened) || order.AssignmentEnded)
+        {
+            return new OrderResult(OrderCode.WrongState, order.State);
+        }
+
+        if (order.KeyCertified)
+        {
+            return new OrderResult(OrderCode.PublicKeyReused, order.State);
+        }
+
+        // Claim the order with a conditional UPDATE: of several requests (or server instances) racing for one
+        // order, exactly one finds it still open; the others change nothing and roll back.
+        string? replaced = order.CertificateSerial;
+        DateTimeOffset now = time.GetUtcNow();
+        long orderId = order.Id;
+        string csrFingerprint = record.CsrFingerprint;
+        int claimed = await db.EnrollmentOrders
+            .Where(o => o.Id == orderId && (o.State == OrderState.Open || o.State == OrderState.Reopened) && o.CertificateSerial == replaced)
+            .ExecuteUpdateAsync(
+                u => u.SetProperty(o => o.State, OrderState.Issued)
+                    .SetProperty(o => o.CsrFingerprint, csrFingerprint)
+                    .SetProperty(o => o.CertificateSerial, certificate.Serial)
+                    .SetProperty(o => o.IssuedAt, now),
+                cancellationToken).ConfigureAwait(false);
+        if (claimed != 1)
+        {
+            return new OrderResult(OrderCode.Conflict, null);
+        }
+
+        // The certificate is saved with the audit entry (one SaveChanges, same transaction).
+        certificate.OrderId = orderId;
+        db.IssuedCertificates.Add(certificate);
+        var details = new JsonObject { ["certificateId"] = certificateId, ["serial"] = certificate.Serial, ["issuer"] = record.IssuerCaId, ["replaced"] = replaced };
+        try
+        {
+            await audit.AppendAsync(record.Actor, AuditActions.CertificateIssued, "order:" + orderId, details, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException)
+        {
+            return new OrderResult(OrderCode.Conflict, null);
+        }
+
+        return new OrderResult(OrderCode.Done, OrderState.Issued, replaced);
     }
 
     /// <summary>
@@ -287,7 +351,7 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
         }
     }
 
-    private static IssuedCertificate? FromCertificate(X509Certificate2 certificate, byte[] der, string issuerCaId)
+    internal static IssuedCertificate? FromCertificate(X509Certificate2 certificate, byte[] der, string issuerCaId)
     {
         try
         {

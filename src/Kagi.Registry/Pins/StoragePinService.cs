@@ -154,10 +154,19 @@ public sealed class StoragePinService
     /// <returns>The current PIN, or null when none was issued.</returns>
     public async Task<CurrentStoragePin?> CurrentAsync(long assignmentId, CancellationToken cancellationToken = default)
     {
-        StoragePin? pin = await db.StoragePins.AsNoTracking()
-            .Where(p => p.AssignmentId == assignmentId && p.State != StoragePinState.Superseded)
-            .OrderByDescending(p => p.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return pin is null ? null : new CurrentStoragePin(pin.Id, pin.State, pin.UsedAt);
+        // Asked on every PIN-verified enrollment request, so compiled, and only the three columns it needs.
+        return await CompiledQueries.For<Queries>(db).Current(db, assignmentId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed class Queries
+    {
+        public readonly Func<KagiDbContext, long, CancellationToken, Task<CurrentStoragePin?>> Current =
+            EF.CompileAsyncQuery((KagiDbContext db, long assignmentId, CancellationToken cancellationToken) =>
+                db.StoragePins.AsNoTracking()
+                    .Where(p => p.AssignmentId == assignmentId && p.State != StoragePinState.Superseded)
+                    .OrderByDescending(p => p.Id)
+                    .Select(p => new CurrentStoragePin(p.Id, p.State, p.UsedAt))
+                    .FirstOrDefault());
     }
 
     /// <summary>Records in the audit log that an interrupted enrollment resumed on the verified PIN <paramref name="pinId"/>.</summary>

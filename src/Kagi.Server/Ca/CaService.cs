@@ -126,7 +126,21 @@ public sealed partial class CaService : IDisposable
     {
         ArgumentNullException.ThrowIfNull(store);
         int generation = await store.ActiveGenerationAsync(cancellationToken).ConfigureAwait(false);
-        if (generation == _state.Generation || generation == 0)
+        await RefreshToAsync(store, generation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As <see cref="RefreshAsync"/>, when the caller has read the active generation already (the issuance pipeline
+    /// reads it with its policy query): reloads only when <paramref name="activeGeneration"/> differs from the loaded one.
+    /// </summary>
+    /// <param name="store">The issuing CA records.</param>
+    /// <param name="activeGeneration">The highest generation recorded (0: none).</param>
+    /// <param name="cancellationToken">Cancels the reload.</param>
+    /// <returns>A task that completes when the active set is current.</returns>
+    public async Task RefreshToAsync(IssuingAuthorityStore store, int activeGeneration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (activeGeneration == _state.Generation || activeGeneration == 0)
         {
             return;
         }

@@ -16,10 +16,10 @@ namespace Kagi.Server.Enrollment;
 /// <summary>
 /// The one issuance pipeline, in a fixed order: validate the CSR → apply the profile (subject from registration
 /// data) → check policy (order state, key never certified before) → sign → persist → audit (persist and audit
-/// commit together in <see cref="EnrollmentService.RecordIssuedAsync(string, X509Certificate2, string, string, AuditActor, CancellationToken)"/>). The same CSR for the same order returns
+/// commit together in <see cref="EnrollmentService.RecordIssuedBatchAsync"/>, through the <see cref="IssuanceRecorder"/>). The same CSR for the same order returns
 /// the certificate already issued, so retries and concurrent instances never issue twice.
 /// </summary>
-public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment, KagiDbContext db, Kagi.Registry.Authorities.IssuingAuthorityStore authorities, TimeProvider time)
+public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment, IssuanceRecorder recorder, KagiDbContext db, Kagi.Registry.Authorities.IssuingAuthorityStore authorities, TimeProvider time)
 {
     /// <summary>Issues (or returns the already issued) certificate for <paramref name="status"/>'s order.</summary>
     /// <returns>The certificate response, or a problem with a stable code.</returns>
@@ -50,7 +50,7 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
 
         // 3. Policy: one certificate per order unless reopened; idempotent for the same CSR. Both checks (the
         // certificate already issued for this CSR, and whether the key was certified) are read in one query.
-        var (existing, keyCertified) = await PolicyAsync(order.CertificateId, request, cancellationToken).ConfigureAwait(false);
+        var (existing, keyCertified, generation) = await PolicyAsync(order.CertificateId, request, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
             return TypedResults.Ok(existing);
@@ -70,13 +70,17 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
                 : ApiProblem.Conflict(ErrorCodes.PublicKeyReused, "This public key was certified before; generate a new key pair.");
         }
 
-        // 4. Sign with the active CA (after a rollover on another instance, the new one: the set is checked first).
-        await ca.RefreshAsync(authorities, cancellationToken).ConfigureAwait(false);
+        // 4. Sign with the active CA (after a rollover on another instance, the new one: the policy query read the
+        // active generation, and a newer one is loaded first).
+        await ca.RefreshToAsync(authorities, generation, cancellationToken).ConfigureAwait(false);
         IssuedByCa issued = ca.Issue(request, subject, time.GetUtcNow());
         using X509Certificate2 certificate = issued.Certificate;
 
-        // 5 + 6. Persist and audit in one transaction.
-        OrderResult recorded = await enrollment.RecordIssuedAsync(order.CertificateId, certificate, issued.IssuerId, request.Fingerprint, actor, cancellationToken).ConfigureAwait(false);
+        // 5 + 6. Persist and audit in one transaction, shared with concurrent issuances (group commit).
+        IssuanceRecord? record = IssuanceRecord.Create(order.CertificateId, certificate, issued.IssuerId, request.Fingerprint, actor);
+        OrderResult recorded = record is null
+            ? new OrderResult(OrderCode.InvalidCertificate, null)
+            : await recorder.RecordAsync(record, cancellationToken).ConfigureAwait(false);
         if (recorded.Code == OrderCode.Done)
         {
             return TypedResults.Ok(Response(certificate, issued.Chain));
@@ -92,37 +96,31 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
     }
 
     /// <summary>
-    /// The certificate already issued for this CSR on this order (as <see cref="ExistingAsync"/>), and whether the CSR's
-    /// public key was certified before (as <see cref="EnrollmentService.IsPublicKeyCertifiedAsync"/>), in one query.
+    /// The certificate already issued for this CSR on this order (as <see cref="ExistingAsync"/>), whether the CSR's
+    /// public key was certified before (as <see cref="EnrollmentService.IsPublicKeyCertifiedAsync"/>), and the active
+    /// CA generation (as <see cref="Kagi.Registry.Authorities.IssuingAuthorityStore.ActiveGenerationAsync"/>), in one query.
     /// </summary>
-    private async Task<(IssuedCertificateResponse? Existing, bool KeyCertified)> PolicyAsync(string certificateId, ValidatedCsr request, CancellationToken cancellationToken)
+    private async Task<(IssuedCertificateResponse? Existing, bool KeyCertified, int Generation)> PolicyAsync(string certificateId, ValidatedCsr request, CancellationToken cancellationToken)
     {
         string csrFingerprint = request.Fingerprint;
         byte[] keyHash = System.Security.Cryptography.SHA256.HashData(request.SubjectPublicKeyInfo.Span);
-        var row = await db.EnrollmentOrders.AsNoTracking()
-            .Where(o => o.CertificateId == certificateId)
-            .Select(o => new
-            {
-                Der = db.IssuedCertificates
-                    .Where(c => c.Serial == o.CertificateSerial && o.CsrFingerprint == csrFingerprint && (o.State == OrderState.Issued || o.State == OrderState.Stored))
-                    .Select(c => c.Der).FirstOrDefault(),
-                IssuerCaId = db.IssuedCertificates.Where(c => c.Serial == o.CertificateSerial).Select(c => c.IssuerCaId).FirstOrDefault(),
-                KeyCertified = db.IssuedCertificates.Any(c => c.SubjectPublicKeySha256 == keyHash),
-            }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        PolicyRow? row = await CompiledQueries.For<Queries>(db).Policy(db, certificateId, csrFingerprint, keyHash, cancellationToken).ConfigureAwait(false);
         if (row is null)
         {
             // No such order (the caller found it a moment ago): the key check alone; recording reports the order.
-            return (null, await enrollment.IsPublicKeyCertifiedAsync(request.SubjectPublicKeyInfo.ToArray(), cancellationToken).ConfigureAwait(false));
+            bool certified = await enrollment.IsPublicKeyCertifiedAsync(request.SubjectPublicKeyInfo.ToArray(), cancellationToken).ConfigureAwait(false);
+            return (null, certified, await authorities.ActiveGenerationAsync(cancellationToken).ConfigureAwait(false));
         }
 
+        int generation = row.Generation ?? 0;
         if (row.Der is null || row.IssuerCaId is null)
         {
-            return (null, row.KeyCertified);
+            return (null, row.KeyCertified, generation);
         }
 
         using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(row.Der);
-        await ca.RefreshAsync(authorities, cancellationToken).ConfigureAwait(false);
-        return (Response(certificate, ca.ChainOf(row.IssuerCaId) ?? ca.Chain), row.KeyCertified);
+        await ca.RefreshToAsync(authorities, generation, cancellationToken).ConfigureAwait(false);
+        return (Response(certificate, ca.ChainOf(row.IssuerCaId) ?? ca.Chain), row.KeyCertified, generation);
     }
 
     private async Task<IssuedCertificateResponse?> ExistingAsync(string certificateId, string csrFingerprint, CancellationToken cancellationToken)
@@ -150,4 +148,23 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
         certificate.Subject,
         new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
         new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
+
+    private sealed record PolicyRow(byte[]? Der, string? IssuerCaId, bool KeyCertified, int? Generation);
+
+    private sealed class Queries
+    {
+        // The policy step's one query (see PolicyAsync), compiled: it runs on every certificate request.
+        public readonly Func<KagiDbContext, string, string, byte[], CancellationToken, Task<PolicyRow?>> Policy =
+            EF.CompileAsyncQuery((KagiDbContext db, string certificateId, string csrFingerprint, byte[] keyHash, CancellationToken cancellationToken) =>
+                db.EnrollmentOrders.AsNoTracking()
+                    .Where(o => o.CertificateId == certificateId)
+                    .Select(o => new PolicyRow(
+                        db.IssuedCertificates
+                            .Where(c => c.Serial == o.CertificateSerial && o.CsrFingerprint == csrFingerprint && (o.State == OrderState.Issued || o.State == OrderState.Stored))
+                            .Select(c => c.Der).FirstOrDefault(),
+                        db.IssuedCertificates.Where(c => c.Serial == o.CertificateSerial).Select(c => c.IssuerCaId).FirstOrDefault(),
+                        db.IssuedCertificates.Any(c => c.SubjectPublicKeySha256 == keyHash),
+                        db.IssuingAuthorities.Max(a => (int?)a.Generation)))
+                    .FirstOrDefault());
+    }
 }

@@ -77,6 +77,8 @@ public static class KagiServerHost
         string connection = options.ConnectionString ?? $"Data Source={Path.Combine(data, "kagi.db")}";
         builder.Services.AddKagiRegistry(options.DatabaseProvider, connection);
         builder.Services.AddScoped<IssuancePipeline>();
+        builder.Services.AddSingleton<IssuanceRecorder>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IssuanceRecorder>());
         builder.Services.AddScoped<CertificateRestore>();
         builder.Services.AddScoped<CrlPublisher>();
         builder.Services.AddHostedService<CaRefresher>();
