@@ -130,7 +130,8 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
     /// <param name="ct">Cancels the server call.</param>
     /// <returns>The restored certificate.</returns>
     /// <exception cref="EnrollmentException">
-    /// <see cref="EnrollmentFailure.UserPinRejected"/>, <see cref="EnrollmentFailure.RestoreKeyMismatch"/>,
+    /// <see cref="EnrollmentFailure.UserPinRejected"/> (with the token's <see cref="EnrollmentException.PinState"/>),
+    /// <see cref="EnrollmentFailure.RestoreKeyMismatch"/>,
     /// <see cref="EnrollmentFailure.CertificateRevoked"/>, <see cref="EnrollmentFailure.AlreadyStored"/> (the key pair is
     /// not complete, or the certificate is there after all), <see cref="EnrollmentFailure.TokenError"/>, or another
     /// refusal of the server.
@@ -162,9 +163,10 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
         // Only the user's own PIN: the transport PIN is handed out after a storage PIN, which the stored order has
         // spent. On SoftHSM2 the user PIN set by the first run persists (see IsStoredCertificateMissing); a token that
         // lost the PIN change as well refuses it, and then only the CA operator can help.
-        if (!session.TryLogin(userPin).LoggedIn)
+        LoginResult login = session.TryLogin(userPin);
+        if (!login.LoggedIn)
         {
-            throw new EnrollmentException(EnrollmentFailure.UserPinRejected);
+            throw new EnrollmentException(EnrollmentFailure.UserPinRejected) { PinState = login.PinState };
         }
 
         TokenKeyPair key = FindKey(session.Session, keyId) ?? throw new EnrollmentException(EnrollmentFailure.AlreadyStored);

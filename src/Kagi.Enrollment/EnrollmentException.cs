@@ -70,4 +70,10 @@ public sealed class EnrollmentException(EnrollmentFailure failure, string? serve
 
     /// <summary>The server's error code, if any.</summary>
     public string? ServerCode { get; } = serverCode;
+
+    /// <summary>
+    /// For <see cref="EnrollmentFailure.UserPinRejected"/>: the user PIN state the token reported after the refused
+    /// login (wrong PINs entered, final try, locked), so a front end can say what to do as after any wrong PIN.
+    /// </summary>
+    public Kagi.Tokens.Tokens.PinState? PinState { get; init; }
 }

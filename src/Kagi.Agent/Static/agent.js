@@ -46,12 +46,12 @@
     if (messages.length > 0) { input.setAttribute('aria-invalid', 'true'); } else { input.removeAttribute('aria-invalid'); }
   }
 
-  // STEP 3: the storage PIN must not be empty.
-  var storagePin = document.getElementById('storagePin');
-  if (storagePin && next) {
-    var checkStorage = function () { inputValid = storagePin.value.length > 0; refreshNext(); };
-    storagePin.addEventListener('input', checkStorage);
-    checkStorage();
+  // STEP 3 (storage PIN) and the restore step (user PIN): the PIN must not be empty.
+  var requiredPin = document.getElementById('storagePin') || document.getElementById('userPin');
+  if (requiredPin && next) {
+    var checkRequired = function () { inputValid = requiredPin.value.length > 0; refreshNext(); };
+    requiredPin.addEventListener('input', checkRequired);
+    checkRequired();
   }
 
   // New PIN forms: policy, confirmation and strength checked by the agent as the user types.

@@ -20,6 +20,13 @@ public enum WizardStep
 
     /// <summary>STEP 5: stored, or stopped with an error (see <see cref="WizardRun.Stored"/> and <see cref="WizardRun.ErrorCode"/>).</summary>
     Result = 5,
+
+    /// <summary>
+    /// Instead of STEP 2–4: the server has the certificate as stored, but the token lost it
+    /// (<see cref="CertificateStorageFlow.IsStoredCertificateMissing"/>); the user's own PIN writes the same certificate
+    /// back (<see cref="CertificateStorageFlow.RestoreCertificateAsync"/>), then <see cref="Result"/>.
+    /// </summary>
+    RestorePin = 6,
 }
 
 /// <summary>One run of the storage wizard: the flow object and what the pages show. Access under <see cref="Gate"/>.</summary>
@@ -51,6 +58,12 @@ public sealed class WizardRun(string id, string serial, CertificateStorageFlow f
 
     /// <summary>The stored certificate (result page).</summary>
     public StoredCertificate? Stored { get; set; }
+
+    /// <summary>True when the run restores a lost certificate (<see cref="WizardStep.RestorePin"/>) instead of storing one.</summary>
+    public bool Restoring { get; set; }
+
+    /// <summary>The token's user PIN state as last read by the restore step (final-try confirmation, locked token).</summary>
+    public Kagi.Tokens.Tokens.PinState? PinState { get; set; }
 
     /// <summary>The stable error code the run stopped with (result page), e.g. storage-pin-locked.</summary>
     public string? ErrorCode { get; set; }

@@ -9,7 +9,7 @@ namespace Kagi.Agent.BrowserTests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class WizardTests(BrowserFixture browser)
 {
-    private const string NewPin = "q8w3e5r1";
+    internal const string NewPin = "q8w3e5r1";
 
     [Fact]
     public async Task Wizard_stores_a_certificate_which_the_viewer_shows_and_exports()
@@ -243,7 +243,7 @@ public sealed class WizardTests(BrowserFixture browser)
     }
 
     /// <summary>Opens (or reloads) STEP 1 until the agent lists <paramref name="serial"/>, and selects it.</summary>
-    private static async Task OpenStep1Async(IPage page, string serial, string? url = null)
+    internal static async Task OpenStep1Async(IPage page, string serial, string? url = null)
     {
         for (int i = 0; i < 40; i++)
         {

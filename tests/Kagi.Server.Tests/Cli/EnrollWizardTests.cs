@@ -87,6 +87,65 @@ public class EnrollWizardTests
     }
 
     [Fact]
+    public async Task The_interactive_rerun_restores_a_certificate_the_token_lost_with_the_users_pin()
+    {
+        await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Goro Mori", "sqlite", $"--Kagi:OperatorContact={Contact}");
+        KagiRunner kagi = enrollee.Kagi;
+        KagiRun Enroll(params string[] lines) => kagi.Run(string.Join("\n", lines) + "\n", TimeSpan.FromSeconds(120), "enroll", "--lang", "en");
+
+        KagiRun first = enrollee.Enroll();
+        Assert.True(first.ExitCode == 0, first.All);
+        string serialNumber = JsonDocument.Parse(first.Stdout).RootElement.GetProperty("serialNumber").GetString()!;
+
+        // The token loses the user certificate (as SoftHSM2 on a full disk does; EnrollDiskFullTests has the real thing):
+        // pkcs11-tool deletes it, logged in with the PIN the run set; the key pair stays.
+        string keyId = Assert.Single(enrollee.Token().Certificates, c => c.Id.Length > 0).Id;
+        enrollee.Token().DeleteCertificate(keyId);
+        Assert.DoesNotContain(enrollee.Token().Certificates, c => c.Id == keyId);
+        Assert.Contains(enrollee.Token().PrivateKeys, k => k.Id == keyId);
+
+        // Function 1, STEP 1; STEP 2 finds the certificate stored on the server but not on the token and explains the
+        // restore. Cancelled at its prompt (with the confirmation): nothing written, no PIN asked.
+        KagiRun cancelled = Enroll("1", "", "c", "y");
+        Assert.True(cancelled.ExitCode == 11, cancelled.All);
+        // (The wizard wraps long lines.)
+        string explained = System.Text.RegularExpressions.Regex.Replace(cancelled.Stdout, @"\s+", " ");
+        Assert.Contains("the token does not hold it", explained, StringComparison.Ordinal);
+        Assert.Contains("no new certificate is issued", explained, StringComparison.Ordinal);
+        Assert.Contains("Enter the user PIN you set for this token", explained, StringComparison.Ordinal);
+        Assert.Contains("Cancelled", cancelled.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("[STEP 3]", cancelled.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(enrollee.Token().Certificates, c => c.Id == keyId);
+
+        // A PIN the token refuses (here the storage PIN, which a user might well type): refused, nothing written.
+        KagiRun wrong = Enroll("1", "", "", enrollee.StoragePin);
+        Assert.True(wrong.ExitCode == 6, wrong.All);
+        Assert.Contains("The token refused the user PIN", wrong.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Error code: user-pin-rejected", wrong.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Token serial number: {enrollee.Serial}", wrong.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(enrollee.Token().Certificates, c => c.Id == keyId);
+
+        // The PIN set by the first run: the same certificate is written back, over the token's key, chained.
+        KagiRun restored = Enroll("1", "", "", CliEnrollee.NewPin);
+        Assert.True(restored.ExitCode == 0, restored.All);
+        Assert.Contains("The certificate was restored to the token.", restored.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Serial number: {serialNumber}", restored.Stdout, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("[STEP 3]", restored.Stdout, StringComparison.Ordinal);
+        foreach (string secret in new[] { enrollee.StoragePin, CliEnrollee.NewPin })
+        {
+            Assert.DoesNotContain(secret, cancelled.All + wrong.All + restored.All, StringComparison.Ordinal);
+        }
+
+        await enrollee.AssertCompletedAsync(serialNumber);
+        Assert.Single(enrollee.Token().Certificates, c => c.Id == keyId);
+
+        // Nothing is missing any more: the plain "already stored" error screen.
+        KagiRun again = Enroll("1", "");
+        Assert.Equal(11, again.ExitCode);
+        Assert.Contains("Error code: certificate-already-stored", again.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unattended_errors_are_json_with_code_serial_and_message()
     {
         await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Shiro Kato", "sqlite", $"--Kagi:OperatorContact={Contact}");

@@ -92,6 +92,14 @@ internal sealed class TokenContents
     }
 
     /// <summary>
+    /// Deletes the certificate with CKA_ID <paramref name="idHex"/> (<c>pkcs11-tool --delete-object --type cert --id</c>,
+    /// logged in with the user PIN, which goes through the environment, never the command line): how the tests make a
+    /// token lose its certificate as SoftHSM2 does on a full disk, without a full disk.
+    /// </summary>
+    public void DeleteCertificate(string idHex) =>
+        Run(_module, _environment, _userPin, "--token-label", _tokenLabel, "--login", "--pin", "env:KAGI_TEST_USER_PIN", "--delete-object", "--type", "cert", "--id", idHex);
+
+    /// <summary>
     /// Asserts the token holds exactly one user key pair, under the user certificate's CKA_ID, besides the
     /// distribution key pair; the certificate certifies that very public key and chains to <paramref name="rootPemPath"/>
     /// through the CA certificates on the token, at <paramref name="at"/> (default: now; a test whose server clock runs

@@ -16,11 +16,15 @@ namespace Kagi.Agent.Ui.Pages;
 /// The five-step storage wizard over <see cref="CertificateStorageFlow"/>: STEP 1 token authentication, STEP 2 user
 /// confirmation, STEP 3 storage PIN, STEP 4 new user PIN, STEP 5 result. Each POST does one step and redirects to the
 /// run's page, so reloading never repeats a step. A pulled token stops the step with a message; the same run goes on
-/// once the token is back.
+/// once the token is back. When STEP 2 finds the certificate already stored but the token lost it, the run turns into a
+/// restore: the user's own PIN (counted like every PIN attempt through the agent) writes the same certificate back.
 /// </summary>
 internal static class WizardPages
 {
     private static readonly string[] StepKeys = ["WizardStep1", "WizardStep2", "WizardStep3", "WizardStep4", "WizardStep5"];
+
+    /// <summary>The steps a restoring run shows: token authentication, the user PIN that writes the certificate, the result.</summary>
+    private static readonly string[] RestoreStepKeys = ["WizardStep1", "WizardStepRestore", "WizardStep5"];
 
     public static void Map(WebApplication app)
     {
@@ -118,7 +122,7 @@ internal static class WizardPages
             return Results.Redirect("/");
         }
 
-        string body = Indicator(t, run.Step) + $"<div role=\"alertdialog\" aria-labelledby=\"cancel-question\" id=\"cancel-dialog\"><p id=\"cancel-question\">{Html.E(t["CancelQuestion"])}</p>" +
+        string body = Indicator(t, run.Step, run.Restoring) + $"<div role=\"alertdialog\" aria-labelledby=\"cancel-question\" id=\"cancel-dialog\"><p id=\"cancel-question\">{Html.E(t["CancelQuestion"])}</p>" +
             Html.Form($"/wizard/{run.Id}/cancel", token) + $"<button type=\"submit\" id=\"cancel-yes\">{Html.E(t["CancelYes"])}</button> " +
             $"<a href=\"/wizard/{run.Id}\" id=\"cancel-no\">{Html.E(t["CancelNo"])}</a></form></div>";
         return Html.Page(context, t, t["WizardTitle"], body, token);
@@ -166,6 +170,7 @@ internal static class WizardPages
             }
 
             string storagePin = form?["storagePin"].ToString() ?? string.Empty;
+            string userPin = form?["userPin"].ToString() ?? string.Empty;
             string newPin = form?["newPin"].ToString() ?? string.Empty;
             string confirmation = form?["confirmation"].ToString() ?? string.Empty;
             if (run.Step == WizardStep.StoragePin && storagePin.Length is 0 or > 64)
@@ -190,6 +195,11 @@ internal static class WizardPages
                 return;
             }
 
+            if (run.Step == WizardStep.RestorePin && !await MayTryUserPinAsync(run, hub, form, userPin, attempts))
+            {
+                return;
+            }
+
             await hub.UseAsync(async d =>
             {
                 if (!d.List().Any(a => a.Info.Serial == run.Serial))
@@ -201,8 +211,48 @@ internal static class WizardPages
                 {
                     case WizardStep.Authenticate:
                         await run.Flow.AuthenticateTokenAsync(ct);
-                        run.User = await run.Flow.GetAssignedUserAsync(ct);
-                        run.Step = WizardStep.ConfirmUser;
+                        try
+                        {
+                            run.User = await run.Flow.GetAssignedUserAsync(ct);
+                            run.Step = WizardStep.ConfirmUser;
+                        }
+                        catch (EnrollmentException e) when (e.Failure == EnrollmentFailure.AlreadyStored)
+                        {
+                            // Stored as far as the server knows. The flow checks the token (a token error is reported
+                            // as such); only a token that lost the certificate gets the restore.
+                            if (!run.Flow.IsStoredCertificateMissing())
+                            {
+                                throw;
+                            }
+
+                            run.Restoring = true;
+                            run.PinState = d.List().First(a => a.Info.Serial == run.Serial).Refresh().PinState;
+                            run.Step = WizardStep.RestorePin;
+                        }
+
+                        break;
+                    case WizardStep.RestorePin:
+                        try
+                        {
+                            using (PinBuffer pin = PinBuffer.FromChars(userPin))
+                            {
+                                run.Stored = await run.Flow.RestoreCertificateAsync(pin, ct);
+                            }
+
+                            run.Step = WizardStep.Result;
+                        }
+                        catch (EnrollmentException e) when (e.Failure == EnrollmentFailure.UserPinRejected)
+                        {
+                            // Nothing was written; the same step again with the PIN state the token reports.
+                            run.PinState = e.PinState;
+                            (run.StepError, run.StepErrorArgs) = e.PinState switch
+                            {
+                                PinState.Locked => ("AdviceLocked", []),
+                                { } state => ("WrongPin", new object?[] { state }),
+                                null => ("FailureUserPinRejected", Array.Empty<object?>()),
+                            };
+                        }
+
                         break;
                     case WizardStep.StoragePin:
                         StoragePinCheck check = await run.Flow.VerifyStoragePinAsync(storagePin, ct);
@@ -256,10 +306,50 @@ internal static class WizardPages
         }
     }
 
+    /// <summary>
+    /// The checks before a user PIN of the restore step reaches the token, as on the token page: not empty, the explicit
+    /// yes at the final try, not locked, and within the agent's per-token attempt limit (the attempt is counted).
+    /// </summary>
+    /// <returns>True when the PIN may be sent; otherwise <see cref="WizardRun.StepError"/> says why.</returns>
+    private static async Task<bool> MayTryUserPinAsync(WizardRun run, DeviceHub hub, IFormCollection? form, string userPin, PinAttempts? attempts)
+    {
+        if (userPin.Length is 0 or > 64)
+        {
+            run.StepError = "PolicyEmpty";
+            return false;
+        }
+
+        PinState? state = await TokenPages.PinStateAsync(hub, run.Serial);
+        if (state is not null)
+        {
+            run.PinState = state;
+        }
+
+        if (state == PinState.Locked)
+        {
+            run.StepError = "AdviceLocked";
+            return false;
+        }
+
+        if (state == PinState.FinalTry && (form is null || !FinalTryConfirmation.Given(form)))
+        {
+            run.StepError = "FinalTryNotConfirmed";
+            return false;
+        }
+
+        if (attempts is not null && !attempts.TryBegin(run.Serial, PinAttemptKind.UserPin))
+        {
+            run.StepError = "TooManyAttempts";
+            return false;
+        }
+
+        return true;
+    }
+
     private static string Render(Texts t, WizardRun run, RunToken token)
     {
-        var body = new StringBuilder(Indicator(t, run.Step));
-        string? error = run.StepError is null ? null : t.Format(run.StepError, run.StepErrorArgs);
+        var body = new StringBuilder(Indicator(t, run.Step, run.Restoring));
+        string? error = run.StepError is null ? null : t.Format(run.StepError, [.. run.StepErrorArgs.Select(a => a is PinState s ? PinDescriptions.State(t, s) : a)]);
         string formStart = Html.Form($"/wizard/{run.Id}/next", token, $"id=\"wizard-form\" data-serial=\"{Html.E(run.Serial)}\" data-wizard=\"{run.Id}\" data-step=\"{(int)run.Step}\"");
         string buttons = $"<div class=\"buttons\"><button type=\"submit\" id=\"next\">{Html.E(t["Next"])}</button> <a href=\"/wizard/{run.Id}/cancel\" id=\"cancel\">{Html.E(t["Cancel"])}</a></div></form>";
         if (error is not null && run.Step is WizardStep.Authenticate or WizardStep.ConfirmUser)
@@ -283,6 +373,9 @@ internal static class WizardPages
                 body.Append("<p>").Append(Html.E(t["StoragePinIntro"])).Append("</p>").Append(formStart)
                     .Append(StoragePinField(t, error)).Append(buttons);
                 break;
+            case WizardStep.RestorePin:
+                body.Append(RestorePinStep(t, run, error, formStart));
+                break;
             case WizardStep.UserPin:
                 body.Append("<p>").Append(Html.E(t["UserPinIntro"])).Append("</p>").Append(formStart.Replace("id=\"wizard-form\"", "id=\"wizard-form\" data-check=\"wizard\"", StringComparison.Ordinal))
                     .Append(PinField.Render(t, "newPin", t["NewPin"], error, autofocus: true, t["NewPinHint"])).Append(PinPages.StrengthMeter(t))
@@ -294,6 +387,35 @@ internal static class WizardPages
         }
 
         return body.ToString();
+    }
+
+    /// <summary>
+    /// The restore step: why (the token lost the certificate the CA has as stored), the user's own PIN with the
+    /// on-screen keyboard, the final-try checkbox when the token is at its last try, none of it when it is locked.
+    /// </summary>
+    private static string RestorePinStep(Texts t, WizardRun run, string? error, string formStart)
+    {
+        var html = new StringBuilder("<p id=\"restore-intro\">").Append(Html.E(t["RestoreIntro"])).Append("</p>");
+        if (run.PinState == PinState.Locked)
+        {
+            // As on the token page: a locked token gets no PIN field; only the CA operator unlocks it.
+            return html.Append("<p id=\"pin-advice\" class=\"warning\" role=\"alert\">").Append(Html.E(t["AdviceLocked"])).Append("</p><p><a href=\"/\">")
+                .Append(Html.E(t["BackToMenu"])).Append("</a></p>").ToString();
+        }
+
+        html.Append("<p>").Append(Html.E(t["RestorePinIntro"])).Append("</p>");
+        if (run.PinState is { } state && PinDescriptions.Advice(t, state) is { } advice)
+        {
+            html.Append("<p id=\"pin-advice\" class=\"warning\">").Append(Html.E(advice)).Append("</p>");
+        }
+
+        bool confirmError = run.StepError == "FinalTryNotConfirmed";
+        return html.Append(formStart)
+            .Append(PinField.Render(t, "userPin", t["UserPin"], confirmError ? null : error, autofocus: true, t["RestorePinHint"]))
+            .Append(run.PinState == PinState.FinalTry ? FinalTryConfirmation.Render(t, confirmError ? error : null) : string.Empty)
+            .Append("<div class=\"buttons\"><button type=\"submit\" id=\"next\">").Append(Html.E(t["RestoreSubmit"])).Append("</button> <a href=\"/wizard/")
+            .Append(run.Id).Append("/cancel\" id=\"cancel\">").Append(Html.E(t["Cancel"])).Append("</a></div></form>")
+            .ToString();
     }
 
     private static string StoragePinField(Texts t, string? error) =>
@@ -308,7 +430,7 @@ internal static class WizardPages
 
         if (run.Stored is { } stored)
         {
-            return $"<p id=\"wizard-done\" class=\"success\" role=\"status\">{Html.E(t["WizardDone"])}</p><dl class=\"facts\">" +
+            return $"<p id=\"wizard-done\" class=\"success\" role=\"status\" data-result=\"{(run.Restoring ? "restored" : "stored")}\">{Html.E(t[run.Restoring ? "WizardRestored" : "WizardDone"])}</p><dl class=\"facts\">" +
                 $"<div><dt>{Html.E(t["CertSerial"])}</dt><dd id=\"result-serial\">{Html.E(stored.SerialNumber)}</dd></div>" +
                 $"<div><dt>{Html.E(t["Subject"])}</dt><dd id=\"result-subject\">{Html.E(stored.Subject)}</dd></div>" +
                 $"<div><dt>{Html.E(t["Serial"])}</dt><dd>{Html.E(stored.TokenSerial)}</dd></div></dl>" +
@@ -320,14 +442,21 @@ internal static class WizardPages
             $"<div><dt>{Html.E(t["Serial"])}</dt><dd id=\"result-token-serial\">{Html.E(run.Serial)}</dd></div></dl><p>{Html.E(t["ReportToOperator"])}</p><p><a href=\"/\">{Html.E(t["BackToMenu"])}</a></p>";
     }
 
-    private static string Indicator(Texts t, WizardStep current)
+    private static string Indicator(Texts t, WizardStep current, bool restoring = false)
     {
-        var html = new StringBuilder("<nav aria-label=\"").Append(Html.E(t["WizardProgress"])).Append("\"><ol class=\"steps\" id=\"steps\">");
-        for (int i = 1; i <= 5; i++)
+        string[] keys = restoring ? RestoreStepKeys : StepKeys;
+        int position = !restoring ? (int)current : current switch
         {
-            string state = i < (int)current ? "done" : i == (int)current ? "current" : "todo";
-            html.Append("<li class=\"").Append(state).Append('"').Append(i == (int)current ? " aria-current=\"step\"" : string.Empty).Append('>')
-                .Append("<span class=\"step-number\">STEP ").Append(i).Append("</span> ").Append(Html.E(t[StepKeys[i - 1]])).Append("</li>");
+            WizardStep.Authenticate => 1,
+            WizardStep.RestorePin => 2,
+            _ => 3,
+        };
+        var html = new StringBuilder("<nav aria-label=\"").Append(Html.E(t["WizardProgress"])).Append("\"><ol class=\"steps\" id=\"steps\">");
+        for (int i = 1; i <= keys.Length; i++)
+        {
+            string state = i < position ? "done" : i == position ? "current" : "todo";
+            html.Append("<li class=\"").Append(state).Append('"').Append(i == position ? " aria-current=\"step\"" : string.Empty).Append('>')
+                .Append("<span class=\"step-number\">STEP ").Append(i).Append("</span> ").Append(Html.E(t[keys[i - 1]])).Append("</li>");
         }
 
         return html.Append("</ol></nav>").ToString();
