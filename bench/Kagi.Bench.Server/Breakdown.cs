@@ -16,6 +16,7 @@ using Kagi.Server.Enrollment;
 using Kagi.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kagi.Bench.Server;
 
@@ -150,6 +151,9 @@ internal static class Breakdown
             int first = next;
             next += e2eCount;
             var latencies = new double[e2eCount];
+            await using ServiceProvider writerServices = WriterServices(variantOptions, time);
+            IssuanceRecorder writer = writerServices.GetRequiredService<IssuanceRecorder>();
+            await writer.StartAsync(CancellationToken.None);
             recorder.Enabled = true;
             long start = Stopwatch.GetTimestamp();
             await IssueBench.ForEachAsync(e2eCount, c, async k =>
@@ -161,7 +165,7 @@ internal static class Breakdown
                 var enrollment = new EnrollmentService(db, audit, new TokenStateMachine(db, audit, time), time);
                 EnrollmentTicket ticket = EnrollmentTicket.Decode(Ticket(order), secrets.TicketKey, time.GetUtcNow())!;
                 EnrollmentStatus status = (await enrollment.FindByTokenAsync(ticket.Serial))!;
-                var result = await new IssuancePipeline(ca, enrollment, db, new Kagi.Registry.Authorities.IssuingAuthorityStore(db, audit, time), time).IssueAsync(status, csrs[first + k], actor, CancellationToken.None);
+                var result = await new IssuancePipeline(ca, enrollment, writer, db, new Kagi.Registry.Authorities.IssuingAuthorityStore(db, audit, time), time).IssueAsync(status, csrs[first + k], actor, CancellationToken.None);
                 if (result.Result is not Ok<IssuedCertificateResponse> ok)
                 {
                     throw new InvalidOperationException($"order {order.Serial}: {result.Result}");
@@ -171,6 +175,7 @@ internal static class Breakdown
                 latencies[k] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             });
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            await writer.StopAsync(CancellationToken.None);
             var sql = recorder.Snapshot();
             recorder.Clear();
             Array.Sort(latencies);
@@ -234,5 +239,19 @@ internal static class Breakdown
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         options.Converters.Add(new JsonStringEnumConverter());
         return options;
+    }
+
+    // The server's group-commit writer of issued certificates, on contexts with the variant's options.
+    private static ServiceProvider WriterServices(DbContextOptions<KagiDbContext> options, TimeProvider time)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(time);
+        services.AddScoped(_ => new KagiDbContext(options));
+        services.AddScoped<AuditLog>();
+        services.AddScoped<TokenStateMachine>();
+        services.AddScoped<EnrollmentService>();
+        services.AddSingleton<IssuanceRecorder>();
+        return services.BuildServiceProvider();
     }
 }

@@ -55,13 +55,15 @@ public static class EnrollmentApi
         {
             SecretProtector secrets = http.RequestServices.GetRequiredService<SecretProtector>();
             TimeProvider time = http.RequestServices.GetRequiredService<TimeProvider>();
-            if (EnrollmentTicket.Decode(EnrollmentTicket.FromHeader(http.Request.Headers.Authorization), secrets.TicketKey, time.GetUtcNow()) is null)
+            EnrollmentTicket? ticket = EnrollmentTicket.Decode(EnrollmentTicket.FromHeader(http.Request.Headers.Authorization), secrets.TicketKey, time.GetUtcNow());
+            if (ticket is null)
             {
                 await ApiProblem.Unauthorized(ErrorCodes.TicketInvalid, "Authenticate the token first; the enrollment ticket is missing, invalid or expired.")
                     .ExecuteAsync(http).ConfigureAwait(false);
                 return;
             }
 
+            EnrollmentContext.Remember(http, ticket); // the handler resolves it without decoding it again
             await inner(http).ConfigureAwait(false);
         };
     }

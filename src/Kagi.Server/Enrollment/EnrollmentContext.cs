@@ -20,6 +20,11 @@ internal static class EnrollmentContext
     /// </summary>
     public static readonly TimeSpan ResumeWindow = TicketLifetime;
 
+    private static readonly object TicketKey = new();
+
+    /// <summary>Keeps the ticket a filter has just decoded and checked for this request, for <see cref="ResolveAsync"/>.</summary>
+    public static void Remember(HttpContext http, EnrollmentTicket ticket) => http.Items[TicketKey] = ticket;
+
     public static AuditActor Actor(HttpContext http, string serial) =>
         new("token:" + serial, http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
@@ -27,8 +32,9 @@ internal static class EnrollmentContext
     public static async Task<(EnrollmentTicket? Ticket, EnrollmentStatus? Status, ProblemHttpResult? Problem)> ResolveAsync(
         HttpContext http, SecretProtector secrets, EnrollmentService enrollment, TimeProvider time, bool requirePin)
     {
-        EnrollmentTicket? ticket = EnrollmentTicket.Decode(
-            EnrollmentTicket.FromHeader(http.Request.Headers.Authorization), secrets.TicketKey, time.GetUtcNow());
+        EnrollmentTicket? ticket = http.Items.TryGetValue(TicketKey, out object? checkedTicket) && checkedTicket is EnrollmentTicket remembered
+            ? remembered
+            : EnrollmentTicket.Decode(EnrollmentTicket.FromHeader(http.Request.Headers.Authorization), secrets.TicketKey, time.GetUtcNow());
         if (ticket is null)
         {
             return (null, null, ApiProblem.Unauthorized(ErrorCodes.TicketInvalid, "Authenticate the token first; the enrollment ticket is missing, invalid or expired."));

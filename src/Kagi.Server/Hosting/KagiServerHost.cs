@@ -21,11 +21,32 @@ public static class KagiServerHost
     /// <summary>Maximum request body size (CSV imports are the largest bodies).</summary>
     public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Logging levels the server ships with, below every other configuration source (appsettings, environment,
+    /// command line override them): Information for the server itself and the host's lifetime messages, Warning for
+    /// ASP.NET Core's per-request messages and EF Core's per-command SQL messages, which would otherwise write several
+    /// lines for every request (and cost a measurable share of the issuance rate, see BENCHMARKS.md).
+    /// </summary>
+    internal static void AddLoggingDefaults(ConfigurationManager configuration)
+    {
+        configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+            },
+        });
+    }
+
     /// <summary>Creates the application; <paramref name="configure"/> lets tests adjust the builder first.</summary>
     /// <exception cref="InvalidOperationException">The configuration is unsafe or invalid (e.g. plain HTTP on a public address).</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+        AddLoggingDefaults(builder.Configuration);
         configure?.Invoke(builder);
         KagiServerOptions options = builder.Configuration.GetSection(KagiServerOptions.Section).Get<KagiServerOptions>() ?? new KagiServerOptions();
         CheckListeners(builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"], options.AllowHttpOnLoopback);
