@@ -150,6 +150,21 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
             return [await RecordAsync(records[0].CertificateId, records[0].Certificate, records[0].IssuerCaId, records[0].CsrFingerprint, records[0].Actor, cancellationToken).ConfigureAwait(false)];
         }
 
+        // Each record has its own savepoint here, so EF Core's automatic one around every SaveChanges is not needed.
+        bool autoSavepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            return await RecordBatchAsync(records, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = autoSavepoints;
+        }
+    }
+
+    private async Task<IReadOnlyList<OrderResult>> RecordBatchAsync(IReadOnlyList<IssuanceRecord> records, CancellationToken cancellationToken)
+    {
         return await WriteOperation.RunAsync(db, async transaction =>
         {
             var results = new OrderResult[records.Count];
