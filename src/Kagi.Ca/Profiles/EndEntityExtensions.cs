@@ -16,30 +16,16 @@ internal static class EndEntityExtensions
         Encode(new X509EnhancedKeyUsageExtension([new Oid(Oids.ClientAuth)], critical: false)),
     ];
 
-    /// <summary>
-    /// basicConstraints CA:FALSE (critical), keyUsage digitalSignature (critical), extKeyUsage clientAuth,
-    /// subjectKeyIdentifier (SHA-1 of the public key), authorityKeyIdentifier (the issuer's key identifier),
-    /// cRLDistributionPoints and authorityInfoAccess (caIssuers, and ocsp when configured), in that order.
-    /// </summary>
-    public static IEnumerable<X509Extension> For(PublicKey subjectKey, X509SubjectKeyIdentifierExtension issuerKeyIdentifier, EndEntityProfile profile)
-    {
-        yield return new X509BasicConstraintsExtension(false, false, 0, critical: true);
-        yield return new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true);
-        yield return new X509EnhancedKeyUsageExtension([new Oid(Oids.ClientAuth)], critical: false);
-        yield return new X509SubjectKeyIdentifierExtension(subjectKey, critical: false);
-        foreach (X509Extension extension in Issuer(issuerKeyIdentifier, profile))
-        {
-            yield return extension;
-        }
-    }
-
     /// <summary>The extensions after subjectKeyIdentifier, which depend only on the issuer and profile, as DER Extension values.</summary>
     public static byte[][] EncodeIssuerPart(X509SubjectKeyIdentifierExtension issuerKeyIdentifier, EndEntityProfile profile) =>
         [.. Issuer(issuerKeyIdentifier, profile).Select(Encode)];
 
     /// <summary>
-    /// Writes the extensions of <see cref="For"/>, byte for byte as <see cref="CertificateRequest"/> encodes them, as the
-    /// content of an Extensions SEQUENCE.
+    /// Writes, as the content of an Extensions SEQUENCE and in this order: basicConstraints CA:FALSE (critical), keyUsage
+    /// digitalSignature (critical), extKeyUsage clientAuth, subjectKeyIdentifier (SHA-1 of the public key),
+    /// authorityKeyIdentifier (the issuer's key identifier), cRLDistributionPoints and authorityInfoAccess (caIssuers,
+    /// and ocsp when configured); byte for byte what <see cref="CertificateRequest"/> writes for the .NET extension
+    /// objects of the same values.
     /// </summary>
     /// <param name="writer">The writer, inside the Extensions SEQUENCE.</param>
     /// <param name="subjectKey">The subject's public key.</param>
