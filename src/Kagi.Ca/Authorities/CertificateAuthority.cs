@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using Kagi.Ca.Formats;
+using Kagi.Ca.Issuance;
 using Kagi.Ca.Keys;
+using Kagi.Ca.Profiles;
 
 namespace Kagi.Ca.Authorities;
 
@@ -12,6 +14,7 @@ namespace Kagi.Ca.Authorities;
 public sealed partial class CertificateAuthority : IDisposable
 {
     private readonly X509SubjectKeyIdentifierExtension _subjectKeyIdentifier;
+    private IssuanceTemplate? _issuanceTemplate;
 
     private CertificateAuthority(X509Certificate2 certificate, ICaKey key)
     {
@@ -78,4 +81,20 @@ public sealed partial class CertificateAuthority : IDisposable
 
     /// <summary>The subject key identifier as an extension object, for authority key identifiers.</summary>
     internal X509SubjectKeyIdentifierExtension SubjectKeyIdentifierExtension => _subjectKeyIdentifier;
+
+    /// <summary>
+    /// The encoded parts every user's certificate with <paramref name="profile"/> shares; made once and kept for the
+    /// last profile asked for (a race only makes it twice).
+    /// </summary>
+    internal IssuanceTemplate IssuanceTemplateFor(EndEntityProfile profile)
+    {
+        IssuanceTemplate? template = Volatile.Read(ref _issuanceTemplate);
+        if (template is null || !template.Fits(profile))
+        {
+            template = IssuanceTemplate.Create(this, profile);
+            Volatile.Write(ref _issuanceTemplate, template);
+        }
+
+        return template;
+    }
 }

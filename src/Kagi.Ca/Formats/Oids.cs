@@ -15,6 +15,7 @@ internal static class Oids
     public const string EcdsaWithSha256 = "1.2.840.10045.4.3.2";
     public const string EcdsaWithSha384 = "1.2.840.10045.4.3.3";
     public const string EcdsaWithSha512 = "1.2.840.10045.4.3.4";
+    public const string Mgf1 = "1.2.840.113549.1.1.8";
     public const string Sha256 = "2.16.840.1.101.3.4.2.1";
     public const string Sha384 = "2.16.840.1.101.3.4.2.2";
     public const string Sha512 = "2.16.840.1.101.3.4.2.3";
