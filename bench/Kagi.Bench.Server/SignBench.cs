@@ -60,11 +60,11 @@ internal static class SignBench
         {
             "sign32" => () => generator.SignData(data32, hash),
             "tbs" => () => generator.SignData(tbs, hash),
-            "issue" => () => ca.Issue(validated, subject, DateTimeOffset.UtcNow).Certificate.Dispose(),
+            "issue" => () => _ = ca.IssueEncoded(validated, subject, DateTimeOffset.UtcNow),
             "validate-issue" => () =>
             {
                 ValidatedCsr v = CsrValidator.Validate(csr, ca.KeyPolicy).Csr!;
-                ca.Issue(v, subject, DateTimeOffset.UtcNow).Certificate.Dispose();
+                _ = ca.IssueEncoded(v, subject, DateTimeOffset.UtcNow);
             },
             _ => throw new UsageException("--what must be sign32, tbs, issue or validate-issue"),
         };

@@ -17,6 +17,12 @@ namespace Kagi.Server.Ca;
 /// <param name="Chain">That CA's certificate, then the root.</param>
 public sealed record IssuedByCa(X509Certificate2 Certificate, string IssuerId, IReadOnlyList<X509Certificate2> Chain);
 
+/// <summary>A certificate issued by the active CA, as encoded (no <see cref="X509Certificate2"/> made), with its issuer's ID and chain.</summary>
+/// <param name="Certificate">The certificate's DER and the facts the registry and the response need.</param>
+/// <param name="IssuerId">The issuing CA's identifier (hex of its subject key identifier).</param>
+/// <param name="Chain">The issuing CA's certificate, then the root.</param>
+public sealed record EncodedByCa(EncodedCertificate Certificate, string IssuerId, IReadOnlyList<X509Certificate2> Chain);
+
 /// <summary>
 /// The server's CA: the root, the issuing CAs (<see cref="AuthoritySet"/>: the active one signs new certificates,
 /// retired ones sign CRLs only), the end-user profile and key policy. The set of issuing CAs is kept in the database
@@ -87,6 +93,21 @@ public sealed partial class CaService : IDisposable
 
     /// <summary>The chain of the issuing CA <paramref name="issuerId"/> (its certificate, then the root); null when unknown.</summary>
     public IReadOnlyList<X509Certificate2>? ChainOf(string issuerId) => Find(issuerId) is { } ca ? [ca.Certificate, Root] : null;
+
+    /// <summary>
+    /// Issues an end-entity certificate with the active CA and a fresh random serial, without decoding the result
+    /// (the issuance pipeline's path: the facts it needs come with the encoding).
+    /// </summary>
+    /// <returns>The encoded certificate, its issuer's ID and chain.</returns>
+    /// <exception cref="Kagi.Ca.CaException">The active CA is not valid now, or the subject data or profile is invalid.</exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The CA key failed to sign.</exception>
+    public EncodedByCa IssueEncoded(ValidatedCsr csr, SubjectData subject, DateTimeOffset now)
+    {
+        State state = _state;
+        CertificateAuthority active = state.Set.Active;
+        EncodedCertificate certificate = CertificateIssuer.IssueEncoded(active, csr, subject, state.Profile, now, SerialNumbers.New());
+        return new EncodedByCa(certificate, IdOf(active), [active.Certificate, Root]);
+    }
 
     /// <summary>Issues a certificate with the active CA for a validated CSR with the subject built from registration data.</summary>
     /// <returns>The certificate with its issuer's identifier and chain, all from one consistent view of the set.</returns>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Kagi.Ca.Issuance;
 using Kagi.Ca.Profiles;
 using Kagi.Ca.Requests;
 using Kagi.Protocol;
@@ -73,14 +74,20 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
         // 4. Sign with the active CA (after a rollover on another instance, the new one: the policy query read the
         // active generation, and a newer one is loaded first).
         await ca.RefreshToAsync(authorities, generation, cancellationToken).ConfigureAwait(false);
-        IssuedByCa issued = ca.Issue(request, subject, time.GetUtcNow());
-        using X509Certificate2 certificate = issued.Certificate;
+        EncodedByCa issued = ca.IssueEncoded(request, subject, time.GetUtcNow());
+        EncodedCertificate certificate = issued.Certificate;
 
         // 5 + 6. Persist and audit in one transaction, shared with concurrent issuances (group commit).
-        IssuanceRecord? record = IssuanceRecord.Create(order.CertificateId, certificate, issued.IssuerId, request.Fingerprint, actor);
-        OrderResult recorded = record is null
-            ? new OrderResult(OrderCode.InvalidCertificate, null)
-            : await recorder.RecordAsync(record, cancellationToken).ConfigureAwait(false);
+        var entity = new IssuedCertificate
+        {
+            Serial = certificate.SerialNumber,
+            IssuerCaId = issued.IssuerId,
+            SubjectPublicKeySha256 = certificate.SubjectPublicKeyInfoSha256.ToArray(),
+            Der = certificate.Der.ToArray(),
+            NotBefore = certificate.NotBefore,
+            NotAfter = certificate.NotAfter,
+        };
+        OrderResult recorded = await recorder.RecordAsync(new IssuanceRecord(order.CertificateId, entity, issued.IssuerId, request.Fingerprint, actor), cancellationToken).ConfigureAwait(false);
         if (recorded.Code == OrderCode.Done)
         {
             return TypedResults.Ok(Response(certificate, issued.Chain));
@@ -139,6 +146,15 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
         await ca.RefreshAsync(authorities, cancellationToken).ConfigureAwait(false);
         return Response(certificate, ca.ChainOf(issued.IssuerCaId) ?? ca.Chain);
     }
+
+    // The answer for a certificate just issued: every field comes with the encoding (no decoding of the DER).
+    private static IssuedCertificateResponse Response(EncodedCertificate certificate, IReadOnlyList<X509Certificate2> chain) => new(
+        Convert.ToBase64String(certificate.Der.Span),
+        chain.Select(c => Convert.ToBase64String(c.RawDataMemory.Span)).ToArray(),
+        certificate.SerialNumber,
+        certificate.Subject,
+        certificate.NotBefore,
+        certificate.NotAfter);
 
     /// <summary>The enrollment API's answer for <paramref name="certificate"/> issued under <paramref name="chain"/>.</summary>
     internal static IssuedCertificateResponse Response(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain) => new(
