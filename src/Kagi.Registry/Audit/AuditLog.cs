@@ -19,6 +19,9 @@ public sealed class AuditLog(KagiDbContext db, TimeProvider time)
     /// <summary>The PostgreSQL advisory lock key that serializes appends ("KAGIAUDT").</summary>
     public const long PostgresLockKey = 0x4B41474941554454;
 
+    // The entry this log appended last and the transaction it was written in (see AppendInTransactionAsync).
+    private (Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction Transaction, AuditHead Head)? _appended;
+
     private static readonly JsonSerializerOptions DetailsJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
@@ -101,12 +104,25 @@ public sealed class AuditLog(KagiDbContext db, TimeProvider time)
 
     private async Task<AuditEntry> AppendInTransactionAsync(AuditActor actor, string action, string subject, string details, CancellationToken cancellationToken)
     {
-        if (KagiDatabase.IsPostgres(db))
+        // Within one transaction, after this log's own append, the head is the entry just written: the transaction
+        // holds the append lock until it ends (SQLite's write lock; PostgreSQL's transaction-level advisory lock), so
+        // nobody else can have appended since. A group commit appends many entries in one transaction this way.
+        var transaction = db.Database.CurrentTransaction!;
+        AuditHead? head;
+        if (_appended is { } last && ReferenceEquals(last.Transaction, transaction))
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", cancellationToken).ConfigureAwait(false);
+            head = last.Head;
+        }
+        else
+        {
+            if (KagiDatabase.IsPostgres(db))
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", cancellationToken).ConfigureAwait(false);
+            }
+
+            head = await HeadAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        AuditHead? head = await HeadAsync(cancellationToken).ConfigureAwait(false);
         var entry = new AuditEntry
         {
             Sequence = (head?.Sequence ?? 0) + 1,
@@ -121,7 +137,9 @@ public sealed class AuditLog(KagiDbContext db, TimeProvider time)
         };
         entry.Hash = AuditChain.ComputeHash(entry.PreviousHash, entry);
         db.AuditEntries.Add(entry);
+        _appended = null;
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        _appended = (transaction, new AuditHead(entry.Sequence, entry.Hash));
         db.Entry(entry).State = EntityState.Detached;
         return entry;
     }

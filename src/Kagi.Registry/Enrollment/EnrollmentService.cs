@@ -124,7 +124,7 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
     private Task<OrderResult> RecordAsync(string certificateId, IssuedCertificate certificate, string issuerCaId, string csrFingerprint, AuditActor actor, CancellationToken cancellationToken) =>
         WriteOperation.RunAsync(db, async transaction =>
         {
-            OrderResult result = await RecordInTransactionAsync(new IssuanceRecord(certificateId, certificate, issuerCaId, csrFingerprint, actor), cancellationToken).ConfigureAwait(false);
+            OrderResult result = await RecordInTransactionAsync(new IssuanceRecord(certificateId, certificate, issuerCaId, csrFingerprint, actor), batched: false, cancellationToken).ConfigureAwait(false);
             if (result.Code == OrderCode.Done)
             {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -135,13 +135,15 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
 
     /// <summary>
     /// Records several issued certificates in one transaction (group commit: one durable commit for the lot). Each
-    /// record runs under its own savepoint and has exactly the outcome it would have alone, seeing the records before
-    /// it in the batch; a record that fails is rolled back to its savepoint without touching the others.
+    /// record has exactly the outcome it would have alone, seeing the records before it in the batch. A record refused
+    /// by the checks (unknown order, wrong state, key certified before, order claimed meanwhile) writes nothing, so
+    /// the others go on; an unexpected failure of any record (a constraint violation while saving) rolls the whole
+    /// batch back and is thrown, and the caller records the batch's certificates one by one instead.
     /// </summary>
-    /// <param name="records">The certificates to record, in order (see <see cref="IssuanceRecord.Create"/>).</param>
+    /// <param name="records">The certificates to record, in order.</param>
     /// <param name="cancellationToken">Cancels the database work (then nothing of the batch is committed).</param>
     /// <returns>One outcome per record, in the same order.</returns>
-    /// <exception cref="DbUpdateException">The batch could not be committed; nothing of it was recorded.</exception>
+    /// <exception cref="DbUpdateException">A record of a batch of several could not be saved; nothing of the batch was recorded.</exception>
     public async Task<IReadOnlyList<OrderResult>> RecordIssuedBatchAsync(IReadOnlyList<IssuanceRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -150,12 +152,23 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
             return [await RecordAsync(records[0].CertificateId, records[0].Certificate, records[0].IssuerCaId, records[0].CsrFingerprint, records[0].Actor, cancellationToken).ConfigureAwait(false)];
         }
 
-        // Each record has its own savepoint here, so EF Core's automatic one around every SaveChanges is not needed.
+        // A failed save aborts the batch anyway, so EF Core's automatic savepoint around every SaveChanges is not needed.
         bool autoSavepoints = db.Database.AutoSavepointsEnabled;
         db.Database.AutoSavepointsEnabled = false;
         try
         {
-            return await RecordBatchAsync(records, cancellationToken).ConfigureAwait(false);
+            return await WriteOperation.RunAsync(db, async transaction =>
+            {
+                var results = new OrderResult[records.Count];
+                for (int i = 0; i < records.Count; i++)
+                {
+                    results[i] = await RecordInTransactionAsync(records[i], batched: true, cancellationToken).ConfigureAwait(false);
+                    db.ChangeTracker.Clear();
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return (IReadOnlyList<OrderResult>)results;
+            }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -163,47 +176,10 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
         }
     }
 
-    private async Task<IReadOnlyList<OrderResult>> RecordBatchAsync(IReadOnlyList<IssuanceRecord> records, CancellationToken cancellationToken)
-    {
-        return await WriteOperation.RunAsync(db, async transaction =>
-        {
-            var results = new OrderResult[records.Count];
-            for (int i = 0; i < records.Count; i++)
-            {
-                const string savepoint = "kagi_record";
-                await transaction.CreateSavepointAsync(savepoint, cancellationToken).ConfigureAwait(false);
-                OrderResult result;
-                try
-                {
-                    result = await RecordInTransactionAsync(records[i], cancellationToken).ConfigureAwait(false);
-                }
-                catch (DbUpdateException)
-                {
-                    result = new OrderResult(OrderCode.Conflict, null);
-                }
-
-                if (result.Code == OrderCode.Done)
-                {
-                    await transaction.ReleaseSavepointAsync(savepoint, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await transaction.RollbackToSavepointAsync(savepoint, cancellationToken).ConfigureAwait(false);
-                }
-
-                // Whatever happened, nothing of this record stays tracked for the next one to save again.
-                db.ChangeTracker.Clear();
-                results[i] = result;
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return (IReadOnlyList<OrderResult>)results;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    // The checks, the claim of the order and the certificate with its audit entry, inside the caller's transaction;
-    // anything but Done leaves the caller to roll back.
-    private async Task<OrderResult> RecordInTransactionAsync(IssuanceRecord record, CancellationToken cancellationToken)
+    // The checks, the claim of the order and the certificate with its audit entry, inside the caller's transaction.
+    // Every outcome but Done returns before anything is written, except a failed save: alone, that is a Conflict the
+    // caller rolls back; in a batch, it is thrown (the batch's earlier records cannot stay without this one's claim).
+    private async Task<OrderResult> RecordInTransactionAsync(IssuanceRecord record, bool batched, CancellationToken cancellationToken)
     {
         IssuedCertificate certificate = record.Certificate;
         string certificateId = record.CertificateId;
@@ -253,7 +229,7 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
         {
             await audit.AppendAsync(record.Actor, AuditActions.CertificateIssued, "order:" + orderId, details, cancellationToken).ConfigureAwait(false);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException) when (!batched)
         {
             return new OrderResult(OrderCode.Conflict, null);
         }
