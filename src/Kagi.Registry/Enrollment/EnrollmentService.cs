@@ -40,6 +40,24 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
                 where o == null || !db.EnrollmentOrders.Any(later => later.AssignmentId == o.AssignmentId && later.Id > o.Id)
                 select new StatusRow(t, a, u, o)).FirstOrDefault());
 
+        // As FindByTokenQuery, with the open assignment's current storage PIN (its latest one not superseded): the
+        // PIN-verified enrollment requests (certificate request, resume) check both, in this one query.
+        public readonly Func<KagiDbContext, string, CancellationToken, Task<StatusPinRow?>> FindByTokenWithPinQuery =
+            EF.CompileAsyncQuery((KagiDbContext db, string tokenSerial, CancellationToken cancellationToken) => (
+                from t in db.Tokens.AsNoTracking()
+                where t.Serial == tokenSerial
+                join a0 in db.Assignments.AsNoTracking().Where(a => a.EndedAt == null) on t.Id equals a0.TokenId into openAssignments
+                from a in openAssignments.DefaultIfEmpty()
+                join u0 in db.Users.AsNoTracking() on a!.UserId equals u0.Id into users
+                from u in users.DefaultIfEmpty()
+                join o0 in db.EnrollmentOrders.AsNoTracking() on a!.Id equals o0.AssignmentId into orders
+                from o in orders.DefaultIfEmpty()
+                where o == null || !db.EnrollmentOrders.Any(later => later.AssignmentId == o.AssignmentId && later.Id > o.Id)
+                join p0 in db.StoragePins.AsNoTracking().Where(p => p.State != StoragePinState.Superseded) on a!.Id equals p0.AssignmentId into pins
+                from p in pins.DefaultIfEmpty()
+                where p == null || !db.StoragePins.Any(later => later.AssignmentId == p.AssignmentId && later.State != StoragePinState.Superseded && later.Id > p.Id)
+                select new StatusPinRow(t, a, u, o, p == null ? null : p.Id, p == null ? null : p.State, p == null ? null : p.UsedAt)).FirstOrDefault());
+
         // The checks before recording a certificate: the order, whether its assignment has ended, whether the key was
         // certified.
         public readonly Func<KagiDbContext, string, byte[], CancellationToken, Task<IssueCheckRow?>> IssueCheckQuery =
@@ -65,6 +83,27 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
 
         Token token = row.Token;
         return new EnrollmentStatus(token.Id, token.Serial, token.State, token.DistributionPublicKey, row.Open?.Id, row.Open is null ? null : row.User, row.Open is null ? null : row.Order);
+    }
+
+    /// <summary>
+    /// As <see cref="FindByTokenAsync"/>, together with the open assignment's current storage PIN (as
+    /// <see cref="Pins.StoragePinService.CurrentAsync"/> reads it), in one query.
+    /// </summary>
+    /// <param name="tokenSerial">The token serial.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The status (null when no such token exists) and the current PIN (null without an open assignment or PIN).</returns>
+    public async Task<(EnrollmentStatus? Status, Pins.CurrentStoragePin? StoragePin)> FindByTokenWithStoragePinAsync(string tokenSerial, CancellationToken cancellationToken = default)
+    {
+        StatusPinRow? row = await Compiled(db).FindByTokenWithPinQuery(db, tokenSerial, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return (null, null);
+        }
+
+        Token token = row.Token;
+        var status = new EnrollmentStatus(token.Id, token.Serial, token.State, token.DistributionPublicKey, row.Open?.Id, row.Open is null ? null : row.User, row.Open is null ? null : row.Order);
+        var pin = row.Open is not null && row.PinId is { } id && row.PinState is { } state ? new Pins.CurrentStoragePin(id, state, row.PinUsedAt) : null;
+        return (status, pin);
     }
 
     /// <summary>Whether a public key was ever certified (the registry refuses to certify it again).</summary>
@@ -208,13 +247,17 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
         DateTimeOffset now = time.GetUtcNow();
         long orderId = order.Id;
         string csrFingerprint = record.CsrFingerprint;
-        int claimed = await db.EnrollmentOrders
-            .Where(o => o.Id == orderId && (o.State == OrderState.Open || o.State == OrderState.Reopened) && o.CertificateSerial == replaced)
-            .ExecuteUpdateAsync(
-                u => u.SetProperty(o => o.State, OrderState.Issued)
-                    .SetProperty(o => o.CsrFingerprint, csrFingerprint)
-                    .SetProperty(o => o.CertificateSerial, certificate.Serial)
-                    .SetProperty(o => o.IssuedAt, now),
+        // Plain SQL (the same on SQLite and PostgreSQL): this runs for every certificate, and EF Core would translate
+        // an ExecuteUpdate again on every call. States are stored by name, times as Unix microseconds.
+        string issuedState = nameof(OrderState.Issued);
+        string serial = certificate.Serial;
+        long issuedAt = UnixMicroseconds.From(now);
+        int claimed = replaced is null
+            ? await db.Database.ExecuteSqlAsync(
+                $"UPDATE enrollment_orders SET state = {issuedState}, csr_fingerprint = {csrFingerprint}, certificate_serial = {serial}, issued_at = {issuedAt} WHERE id = {orderId} AND state IN ('Open', 'Reopened') AND certificate_serial IS NULL",
+                cancellationToken).ConfigureAwait(false)
+            : await db.Database.ExecuteSqlAsync(
+                $"UPDATE enrollment_orders SET state = {issuedState}, csr_fingerprint = {csrFingerprint}, certificate_serial = {serial}, issued_at = {issuedAt} WHERE id = {orderId} AND state IN ('Open', 'Reopened') AND certificate_serial = {replaced}",
                 cancellationToken).ConfigureAwait(false);
         if (claimed != 1)
         {
@@ -363,6 +406,8 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
     }
 
     private sealed record StatusRow(Token Token, Assignment? Open, User? User, EnrollmentOrder? Order);
+
+    private sealed record StatusPinRow(Token Token, Assignment? Open, User? User, EnrollmentOrder? Order, long? PinId, StoragePinState? PinState, DateTimeOffset? PinUsedAt);
 
     private sealed record IssueCheckRow(long Id, OrderState State, string? CertificateSerial, bool AssignmentEnded, bool KeyCertified);
 }

@@ -45,21 +45,27 @@ internal static class EnrollmentContext
             return (null, null, ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "Verify the storage PIN first."));
         }
 
-        EnrollmentStatus? status = await enrollment.FindByTokenAsync(ticket.Serial, http.RequestAborted).ConfigureAwait(false);
+        // A PIN-verified request reads the token's state and its current storage PIN in one query.
+        EnrollmentStatus? status;
+        CurrentStoragePin? current = null;
+        if (requirePin)
+        {
+            (status, current) = await enrollment.FindByTokenWithStoragePinAsync(ticket.Serial, http.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            status = await enrollment.FindByTokenAsync(ticket.Serial, http.RequestAborted).ConfigureAwait(false);
+        }
+
         if (status?.AssignmentId != ticket.AssignmentId || status.User is null || status.Order is null)
         {
             return (null, null, ApiProblem.Conflict(ErrorCodes.NoAssignment, "The token is no longer assigned as it was when it authenticated."));
         }
 
-        if (requirePin)
+        // Bound to the PIN generation: a ticket verified with a PIN the operator has since reissued is dead.
+        if (requirePin && (current is null || current.Id != ticket.PinId || current.State != Kagi.Registry.Entities.StoragePinState.Used))
         {
-            // Bound to the PIN generation: a ticket verified with a PIN the operator has since reissued is dead.
-            StoragePinService pins = http.RequestServices.GetRequiredService<StoragePinService>();
-            CurrentStoragePin? current = await pins.CurrentAsync(ticket.AssignmentId, http.RequestAborted).ConfigureAwait(false);
-            if (current is null || current.Id != ticket.PinId || current.State != Kagi.Registry.Entities.StoragePinState.Used)
-            {
-                return (null, null, ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "The storage PIN was reissued since it was verified; verify the new storage PIN."));
-            }
+            return (null, null, ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "The storage PIN was reissued since it was verified; verify the new storage PIN."));
         }
 
         return (ticket, status, null);
