@@ -101,13 +101,18 @@ public sealed class Pkcs11Module : IDisposable
         lock (LoadLock)
         {
             ModuleQuirks quirks = _shared.Quirks;
-            if (!quirks.EnumeratesTokensOnlyAtInitialize || !quirks.SurvivesReinitialize || !_shared.InitializedByUs || _shared.References != 1)
+            if (!quirks.EnumeratesTokensOnlyAtInitialize || !quirks.SurvivesReinitialize || _shared.Adopted || _shared.References != 1)
             {
                 return false;
             }
 
-            _shared.Library.C_Finalize();
-            _shared.InitializedByUs = false;
+            // Not initialized by us only when the previous C_Initialize here failed: then it is simply tried again.
+            if (_shared.InitializedByUs)
+            {
+                _shared.Library.C_Finalize();
+                _shared.InitializedByUs = false;
+            }
+
             _shared.Initialize();
             return true;
         }
@@ -233,6 +238,9 @@ public sealed class Pkcs11Module : IDisposable
 
         public bool InitializedByUs { get; set; }
 
+        // Another component of the process had initialized the module (CKR_CRYPTOKI_ALREADY_INITIALIZED).
+        public bool Adopted { get; private set; }
+
         public ModuleQuirks Quirks { get; set; } = ModuleQuirks.Unknown;
 
         public void CloseAllSessions()
@@ -267,9 +275,11 @@ public sealed class Pkcs11Module : IDisposable
             if (rv == CKR.CKR_CRYPTOKI_ALREADY_INITIALIZED)
             {
                 InitializedByUs = false;
+                Adopted = true;
                 return;
             }
 
+            Adopted = false;
             Pkcs11Exception.ThrowIfFailed(rv, "C_Initialize");
             InitializedByUs = true;
         }
