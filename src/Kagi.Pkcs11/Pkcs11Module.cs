@@ -4,16 +4,21 @@ namespace Kagi.Pkcs11;
 
 /// <summary>
 /// A loaded and initialized PKCS#11 module: the entry point of the object API. <see cref="Load"/> calls
-/// C_Initialize once per process and module path (with CKF_OS_LOCKING_OK); a module another component of the
+/// C_Initialize (with CKF_OS_LOCKING_OK) once per process and module path; a module another component of the
 /// process already initialized (CKR_CRYPTOKI_ALREADY_INITIALIZED) is adopted. Instances for the same path share
-/// one initialization; C_Finalize runs when the last one is disposed, and only if this process initialized the
-/// module. The native library itself stays mapped until the process exits, because several modules (and the
-/// crypto libraries they use) do not survive being unloaded and loaded again.
+/// one initialization. When the last one is disposed, a module this process initialized is finalized only if it is
+/// known to survive a later C_Initialize (<see cref="ModuleQuirks.SurvivesReinitialize"/>); any other module has
+/// its sessions closed and stays initialized for the next <see cref="Load"/>, and is finalized when the process
+/// exits. So a module is initialized at most once per process unless re-initializing it is known to be safe
+/// (libopencryptoki closes file descriptors it does not own from its second initialization on, see
+/// <see cref="ModuleQuirks.Opencryptoki"/>). The native library itself stays mapped until the process exits,
+/// because several modules (and the crypto libraries they use) do not survive being unloaded and loaded again.
 /// </summary>
 public sealed class Pkcs11Module : IDisposable
 {
     private static readonly Dictionary<string, Shared> Loaded = new(StringComparer.Ordinal);
     private static readonly Lock LoadLock = new();
+    private static int _exitHookInstalled;
 
     private readonly Shared _shared;
     private int _disposed;
@@ -39,6 +44,9 @@ public sealed class Pkcs11Module : IDisposable
     /// <summary>True when this process called C_Initialize; false when it adopted an initialized module.</summary>
     public bool InitializedByUs => _shared.InitializedByUs;
 
+    /// <summary>How the module behaves across re-initialization, from what C_GetInfo reported at the first load.</summary>
+    public ModuleQuirks Quirks => _shared.Quirks;
+
     /// <summary>Loads and initializes the module at <paramref name="path"/>.</summary>
     /// <exception cref="Pkcs11ModuleLoadException">The file is missing, for another architecture, or not a PKCS#11 module.</exception>
     /// <exception cref="Pkcs11Exception">C_Initialize failed.</exception>
@@ -49,7 +57,9 @@ public sealed class Pkcs11Module : IDisposable
         {
             if (Loaded.TryGetValue(fullPath, out Shared? shared))
             {
-                if (shared.References == 0)
+                // Still initialized when the last Dispose kept it so (a module that does not survive
+                // re-initialization): then it is used as it is.
+                if (shared.References == 0 && !shared.InitializedByUs)
                 {
                     shared.Initialize();
                 }
@@ -65,29 +75,44 @@ public sealed class Pkcs11Module : IDisposable
 
             shared = new Shared(library!);
             shared.Initialize();
+            shared.Quirks = ModuleQuirks.For(library!.C_GetInfo(out CkInfo? info) == CKR.CKR_OK ? info : null);
             shared.References = 1;
+            if (Interlocked.Exchange(ref _exitHookInstalled, 1) == 0)
+            {
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => FinalizeAtExit();
+            }
+
             Loaded[fullPath] = shared;
             return new Pkcs11Module(shared);
         }
     }
 
     /// <summary>
-    /// C_Finalize then C_Initialize, so that a module which enumerates its tokens only at initialization
-    /// (SoftHSM2 does) sees tokens added or removed since. Every session of the process on this module is closed
-    /// by it. Does nothing unless this process initialized the module and holds the only reference.
+    /// Makes the module see tokens added or removed since it was initialized, where that needs C_Finalize then
+    /// C_Initialize: only for a module that enumerates its tokens only at initialization (SoftHSM2) and is known to
+    /// survive re-initialization (<see cref="ModuleQuirks"/>). Every session of the process on this module is closed
+    /// by it. Does nothing for other modules, whose C_GetSlotList already reflects insertions and removals, nor
+    /// unless this process initialized the module and holds the only reference.
     /// </summary>
     /// <returns>True when the module was re-initialized.</returns>
     /// <exception cref="Pkcs11Exception">C_Initialize failed.</exception>
-    public bool Reinitialize()
+    public bool Rescan()
     {
         lock (LoadLock)
         {
-            if (!_shared.InitializedByUs || _shared.References != 1)
+            ModuleQuirks quirks = _shared.Quirks;
+            if (!quirks.EnumeratesTokensOnlyAtInitialize || !quirks.SurvivesReinitialize || _shared.Adopted || _shared.References != 1)
             {
                 return false;
             }
 
-            _shared.Library.C_Finalize();
+            // Not initialized by us only when the previous C_Initialize here failed: then it is simply tried again.
+            if (_shared.InitializedByUs)
+            {
+                _shared.Library.C_Finalize();
+                _shared.InitializedByUs = false;
+            }
+
             _shared.Initialize();
             return true;
         }
@@ -144,7 +169,11 @@ public sealed class Pkcs11Module : IDisposable
         return true;
     }
 
-    /// <summary>Releases this reference; the last one calls C_Finalize if this process initialized the module.</summary>
+    /// <summary>
+    /// Releases this reference. The last one calls C_Finalize if this process initialized the module and the module
+    /// survives re-initialization; otherwise it closes the module's sessions and leaves it initialized for the next
+    /// <see cref="Load"/> (C_Finalize then runs when the process exits).
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -155,11 +184,49 @@ public sealed class Pkcs11Module : IDisposable
         lock (LoadLock)
         {
             _shared.References--;
-            if (_shared.References == 0 && _shared.InitializedByUs)
+            if (_shared.References != 0 || !_shared.InitializedByUs)
+            {
+                return;
+            }
+
+            if (_shared.Quirks.SurvivesReinitialize)
             {
                 _shared.Library.C_Finalize();
                 _shared.InitializedByUs = false;
             }
+            else
+            {
+                // What C_Finalize would have done for the next user of the module: no session (and so no login)
+                // of this process survives the last reference.
+                _shared.CloseAllSessions();
+            }
+        }
+    }
+
+    // The one C_Finalize of the modules kept initialized by Dispose: safe, since none is initialized again. A module
+    // still referenced is left alone (another thread may be using it while the process goes down); so is one whose
+    // lock a thread still holds.
+    private static void FinalizeAtExit()
+    {
+        if (!LoadLock.TryEnter(TimeSpan.FromSeconds(2)))
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (Shared shared in Loaded.Values)
+            {
+                if (shared.References == 0 && shared.InitializedByUs)
+                {
+                    shared.Library.C_Finalize();
+                    shared.InitializedByUs = false;
+                }
+            }
+        }
+        finally
+        {
+            LoadLock.Exit();
         }
     }
 
@@ -170,6 +237,31 @@ public sealed class Pkcs11Module : IDisposable
         public int References { get; set; }
 
         public bool InitializedByUs { get; set; }
+
+        // Another component of the process had initialized the module (CKR_CRYPTOKI_ALREADY_INITIALIZED).
+        public bool Adopted { get; private set; }
+
+        public ModuleQuirks Quirks { get; set; } = ModuleQuirks.Unknown;
+
+        public void CloseAllSessions()
+        {
+            ulong count = 0;
+            if (Library.C_GetSlotList(false, null, ref count) != CKR.CKR_OK || count == 0)
+            {
+                return;
+            }
+
+            var ids = new ulong[count];
+            if (Library.C_GetSlotList(false, ids, ref count) != CKR.CKR_OK)
+            {
+                return;
+            }
+
+            foreach (ulong id in ids.Take((int)count))
+            {
+                _ = Library.C_CloseAllSessions(id);
+            }
+        }
 
         public void Initialize()
         {
@@ -183,9 +275,11 @@ public sealed class Pkcs11Module : IDisposable
             if (rv == CKR.CKR_CRYPTOKI_ALREADY_INITIALIZED)
             {
                 InitializedByUs = false;
+                Adopted = true;
                 return;
             }
 
+            Adopted = false;
             Pkcs11Exception.ThrowIfFailed(rv, "C_Initialize");
             InitializedByUs = true;
         }

@@ -183,6 +183,17 @@ public class SoftHsmBindingTests(SoftHsmFixture hsm)
     }
 
     [Fact]
+    public void SoftHsm2_is_recognized_from_c_get_info_and_not_rescanned_while_shared()
+    {
+        Assert.Same(ModuleQuirks.SoftHsm2, hsm.Module.Quirks);
+
+        // The fixture's reference and this one: re-initializing would close the fixture's sessions.
+        using Pkcs11Module again = Pkcs11Module.Load(Kagi.Testing.SoftHsm.ModulePath);
+        Assert.False(again.Rescan());
+        Assert.Equal(SoftHsmFixture.Label, hsm.Slot.GetTokenInfo().Label);
+    }
+
+    [Fact]
     public void Slot_events_are_polled_without_blocking()
     {
         // SoftHSM2 answers CKF_DONT_BLOCK with CKR_NO_EVENT (and blocking calls with CKR_FUNCTION_NOT_SUPPORTED);

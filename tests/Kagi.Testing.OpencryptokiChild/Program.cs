@@ -8,8 +8,10 @@
 // process that fits the failures seen: a Kestrel listener closed ("connection refused" from a RealServer that had
 // just answered), an Npgsql socket closed and its number reused by a file (ENOTSOCK). On top of that, C_Initialize loads the TPM token
 // (libpkcs11_tpm -> libtspi 0.3.15), whose send_init() closes its failed tcsd socket twice: a race with any thread
-// that opens an fd in between. Kagi.Pkcs11 keeps a module mapped and initializes it again after a C_Finalize, which
-// is what a second Pkcs11Module.Load does. Evidence and repro: scripts/dev/ock-fd-repro.
+// that opens an fd in between. Kagi.Pkcs11 keeps a module mapped; it used to initialize it again after a C_Finalize
+// (a second Pkcs11Module.Load, the agent's poll), and now never does for opencryptoki (ModuleQuirks), which the poll
+// command checks. Evidence and repro: scripts/dev/ock-fd-repro. The test processes still never load the library:
+// they run other code beside it, and the libtspi race needs no second initialization.
 //
 // Commands (the credentials come from scripts/opencryptoki.env through OpencryptokiToken, never from arguments):
 //   objects     prints the token's objects (class/id/label, one per line), logged in with the documented user PIN
@@ -19,18 +21,40 @@
 //               token with a non-default SO PIN (scripts/opencryptoki-setup.sh).
 //   restore     reads object names to keep from stdin; sets the documented user PIN again (SO C_InitPIN), destroys
 //               every other object and prints what is left
+//   poll N      the product's paths that used to re-initialize the module, N rounds each, in a long-lived process
+//               that opens a listening socket after every round: the agent's DeviceHub.PollAsync, ModuleSet
+//               Open/Dispose (a module loaded again), kagi watch's TokenWatcher with ModuleSet.Rescan. Prints JSON:
+//               lockFd and lockFdAtEnd (opencryptoki's API lock file after the first load, and what that fd is at
+//               the end), rounds, tokenSeen (every path listed the token), listeners, changed (fds open after the
+//               first round that were closed or replaced at the end), refused (listeners that no longer accept a
+//               connection). No login.
 // Exit code 0 on success; errors go to stderr (without PINs).
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Kagi.Agent.Devices;
 using Kagi.Pkcs11;
 using Kagi.Pkcs11.Interop;
 using Kagi.Testing;
+using Kagi.Tokens;
+using Kagi.Tokens.Events;
 using Kagi.Tokens.Keys;
+using Kagi.Tokens.Modules;
 using Kagi.Tokens.Provisioning;
+using Kagi.Tokens.Tokens;
 
 OpencryptokiToken ock = OpencryptokiToken.Read();
 try
 {
+    if (args.FirstOrDefault() == "poll")
+    {
+        // Before any other load of the module in this process: the paths below must be the ones initializing it.
+        return await PollAsync(ock, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+    }
+
     using Pkcs11Module module = Pkcs11Module.Load(ock.Module);
     Slot slot = module.GetSlots(tokenPresent: true).Single(s => s.GetTokenInfo().Label.Trim() == ock.Label);
     switch (args.FirstOrDefault())
@@ -88,11 +112,11 @@ try
 
             return 0;
         default:
-            Console.Error.WriteLine("usage: kagi-ock-child objects|distribute|restore");
+            Console.Error.WriteLine("usage: kagi-ock-child objects|distribute|restore|poll N");
             return 2;
     }
 }
-catch (Exception e) when (e is Pkcs11Exception or Pkcs11ModuleLoadException or InvalidOperationException)
+catch (Exception e) when (e is Pkcs11Exception or Pkcs11ModuleLoadException or InvalidOperationException or KagiException)
 {
     Console.Error.WriteLine($"kagi-ock-child {string.Join(' ', args)}: {e.GetType().Name}: {e.Message}");
     return 1;
@@ -122,3 +146,158 @@ static List<string> Objects(Slot slot, string userPin, HashSet<string>? keep)
 }
 
 static string Hex(AttributeValue value) => value.IsAvailable ? Convert.ToHexString(value.AsBytes()) : "-";
+
+// The poll command (see the top of this file).
+static async Task<int> PollAsync(OpencryptokiToken ock, int rounds)
+{
+    // Warm up the socket code first, so that the runtime opens nothing new between the steps below.
+    using (var warm = new TcpListener(IPAddress.Loopback, 0))
+    {
+        warm.Start();
+        using var client = new TcpClient();
+        client.Connect((IPEndPoint)warm.LocalEndpoint);
+        warm.Stop();
+    }
+
+    var settings = new KagiSettings { Module = (ock.Module, ModuleSource.Option) };
+    var listeners = new List<(TcpListener Listener, int Fd, int Port)>();
+    bool seen = true;
+    using var hub = new DeviceHub(settings);
+    int lockFd = Fds().Where(kv => kv.Value.EndsWith("LCK..APIlock", StringComparison.Ordinal)).Select(kv => kv.Key).DefaultIfEmpty(-1).First();
+    await hub.PollAsync(CancellationToken.None);
+    seen &= hub.Current.Any(t => t.Label == ock.Label);
+
+    // After each round a new listening socket, as the agent's listener and its browsers' WebSockets are opened
+    // while it polls: when a round finalized opencryptoki, the next one takes the number of a descriptor it closed.
+    Listen(listeners);
+    Dictionary<int, string> before = Fds();
+
+    // The agent: DeviceHub.PollAsync (DevicePoller).
+    for (int i = 1; i < rounds; i++)
+    {
+        await hub.PollAsync(CancellationToken.None);
+        seen &= hub.Current.Any(t => t.Label == ock.Label);
+        Listen(listeners);
+    }
+
+    // A process that opens the module again and again (CLI code, the server's CA token session): ModuleSet.Open and
+    // Dispose while the hub still holds the module, then without it.
+    for (int i = 0; i < rounds; i++)
+    {
+        using (ModuleSet set = ModuleSet.Open(settings))
+        {
+            seen &= new TokenDirectory(set).List().Any(t => t.Info.Label == ock.Label);
+        }
+
+        Listen(listeners);
+    }
+
+    hub.Dispose();
+    Listen(listeners);
+    for (int i = 0; i < rounds; i++)
+    {
+        using (ModuleSet set = ModuleSet.Open(settings))
+        {
+            seen &= new TokenDirectory(set).List().Any(t => t.Info.Label == ock.Label);
+        }
+
+        Listen(listeners);
+    }
+
+    // kagi watch: TokenWatcher rounds with ModuleSet.Rescan before each.
+    using (ModuleSet set = ModuleSet.Open(settings))
+    {
+        using var stop = new CancellationTokenSource();
+        int watched = 0;
+        TokenWatcher watcher = TokenWatcher.For(new TokenDirectory(set), () =>
+        {
+            set.Rescan();
+            if (++watched >= rounds)
+            {
+                stop.Cancel();
+            }
+        });
+        bool inserted = false;
+        await foreach (TokenEvent e in watcher.WatchAsync(TimeSpan.FromMilliseconds(10), includeInitial: true, stop.Token))
+        {
+            inserted |= e.Kind == TokenEventKind.Inserted && e.Token.Label == ock.Label;
+            Listen(listeners);
+        }
+
+        seen &= inserted;
+    }
+
+    Dictionary<int, string> after = Fds();
+    var changed = before.Where(kv => !after.TryGetValue(kv.Key, out string? now) || now != kv.Value)
+        .Select(kv => $"{kv.Key} ({kv.Value}) is {(after.TryGetValue(kv.Key, out string? now) ? now : "CLOSED")}")
+        .ToList();
+    var refused = listeners.Select(l => (l.Fd, Result: Connect(l.Port)))
+        .Where(x => x.Result != "OK")
+        .Select(x => $"listener fd {x.Fd}: {x.Result}")
+        .ToList();
+    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["lockFd"] = lockFd,
+        ["lockFdAtEnd"] = lockFd >= 0 && after.TryGetValue(lockFd, out string? target) ? target : "CLOSED",
+        ["rounds"] = rounds,
+        ["tokenSeen"] = seen,
+        ["listeners"] = listeners.Count,
+        ["changed"] = changed,
+        ["refused"] = refused,
+    }));
+    foreach ((TcpListener l, _, _) in listeners)
+    {
+        try
+        {
+            l.Dispose();
+        }
+        catch (SocketException)
+        {
+            // Its descriptor was closed underneath it.
+        }
+    }
+
+    return 0;
+}
+
+static void Listen(List<(TcpListener Listener, int Fd, int Port)> listeners)
+{
+    var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    listeners.Add((listener, (int)listener.Server.Handle, ((IPEndPoint)listener.LocalEndpoint).Port));
+}
+
+static string Connect(int port)
+{
+    try
+    {
+        using var client = new TcpClient();
+        client.Connect(IPAddress.Loopback, port);
+        return "OK";
+    }
+    catch (SocketException e)
+    {
+        return e.SocketErrorCode + ": " + e.Message;
+    }
+}
+
+// This process's open file descriptors and what they point to.
+static Dictionary<int, string> Fds() =>
+    Directory.GetFiles("/proc/self/fd")
+        .Select(p => int.Parse(Path.GetFileName(p), CultureInfo.InvariantCulture))
+        .Select(n => (n, t: Target(n)))
+        .Where(x => x.t is not null)
+        .ToDictionary(x => x.n, x => x.t!);
+
+static string? Target(int fd)
+{
+    var buffer = new byte[512];
+    long n = Native.ReadLink($"/proc/self/fd/{fd}", buffer, buffer.Length);
+    return n < 0 ? null : Encoding.UTF8.GetString(buffer, 0, (int)n);
+}
+
+internal static partial class Native
+{
+    [LibraryImport("libc", EntryPoint = "readlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial long ReadLink(string path, byte[] buffer, long size);
+}

@@ -1,5 +1,8 @@
 // ock-fd-repro: libopencryptoki 3.8.1 (Debian 12) closes a file descriptor it does not own when a process
-// initializes it a second time, here through Kagi.Pkcs11 as the tests did (Pkcs11Module.Load/Dispose twice).
+// initializes it a second time. Kagi.Pkcs11 used to do that (Pkcs11Module.Load/Dispose twice, the agent's poll);
+// since ModuleQuirks it initializes opencryptoki once per process, so this program calls C_Initialize/C_Finalize
+// through the raw binding (Pkcs11Library, kept loaded as Pkcs11Module keeps it) to show the library's behaviour.
+// The product-level check is kagi-ock-child poll (tests/Kagi.Server.Tests, OpencryptokiPollTests).
 //
 // Cause (apiutil.c of the library): the API lock fd is a static, xplfd. CreateProcLock() opens
 // /var/lock/opencryptoki/LCK..APIlock only while xplfd == -1; ProcClose() (from C_Finalize) closes xplfd but never
@@ -30,7 +33,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Kagi.Pkcs11;
+using Kagi.Pkcs11.Interop;
 
 string module = args.Length > 0 ? args[0] : "/usr/lib/x86_64-linux-gnu/pkcs11/libopencryptoki.so";
 int cycles = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
@@ -45,12 +48,14 @@ using (var warm = new TcpListener(IPAddress.Loopback, 0))
 }
 
 Console.Error.WriteLine($"static: module {module}");
-int lockFd;
-using (Pkcs11Module m = Pkcs11Module.Load(module))
+if (!Pkcs11Library.TryLoad(module, out Pkcs11Library? library, out ModuleLoadFailure? failure))
 {
-    _ = m.GetSlots();
-    lockFd = Fds().Where(kv => kv.Value.EndsWith("LCK..APIlock", StringComparison.Ordinal)).Select(kv => kv.Key).DefaultIfEmpty(-1).First();
+    Console.Error.WriteLine($"static: cannot load {module}: {failure}");
+    return 2;
 }
+
+int lockFd = -1;
+Cycle(library!, () => lockFd = Fds().Where(kv => kv.Value.EndsWith("LCK..APIlock", StringComparison.Ordinal)).Select(kv => kv.Key).DefaultIfEmpty(-1).First());
 
 string afterFinalize = lockFd < 0 ? "-" : Target(lockFd);
 using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -64,10 +69,7 @@ int broken = 0;
 for (int c = 2; c <= cycles; c++)
 {
     Dictionary<int, string> before = Fds();
-    using (Pkcs11Module m = Pkcs11Module.Load(module))
-    {
-        _ = m.GetSlots();
-    }
+    Cycle(library!, () => { });
 
     Dictionary<int, string> after = Fds();
     foreach ((int n, string t) in before)
@@ -84,6 +86,16 @@ for (int c = 2; c <= cycles; c++)
 
 Console.Error.WriteLine($"static: {broken} fd(s) changed underneath this program");
 return broken == 0 ? 0 : 1;
+
+// C_Initialize, C_GetSlotList, then C_Finalize: what Pkcs11Module.Load and the last Dispose did.
+static void Cycle(Pkcs11Library library, Action whileInitialized)
+{
+    Console.Error.WriteLine($"static: C_Initialize: {library.C_Initialize(osLocking: true)}");
+    ulong count = 0;
+    _ = library.C_GetSlotList(true, null, ref count);
+    whileInitialized();
+    Console.Error.WriteLine($"static: C_Finalize: {library.C_Finalize()}");
+}
 
 static string Connect(int port)
 {

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Kagi.Pkcs11;
 using Kagi.Tokens.Events;
 using Kagi.Tokens.Modules;
 using Kagi.Tokens.Tokens;
@@ -8,8 +7,8 @@ namespace Kagi.Agent.Devices;
 
 /// <summary>
 /// The agent's one view of the PKCS#11 modules. Every token operation runs through <see cref="UseAsync{T}"/>, one at a
-/// time, because the poll loop re-initializes modules that only enumerate tokens at C_Initialize (SoftHSM2) and that
-/// must not happen under an open session. Insertions and removals are published to every subscriber.
+/// time, because the poll loop re-initializes modules that only enumerate tokens at C_Initialize (SoftHSM2; see
+/// <see cref="ModuleSet.Rescan"/>) and that must not happen under an open session. Insertions and removals are published to every subscriber.
 /// </summary>
 public sealed class DeviceHub : IDisposable
 {
@@ -93,17 +92,20 @@ public sealed class DeviceHub : IDisposable
         }
     }
 
-    /// <summary>One poll: re-initializes the modules when allowed, lists the tokens and publishes the differences.</summary>
+    /// <summary>
+    /// One poll: lets the modules rescan when allowed (<see cref="ModuleSet.Rescan"/>), lists the tokens and publishes
+    /// the differences.
+    /// </summary>
     public async Task PollAsync(CancellationToken ct)
     {
         TokenInfo[] now = await Use(directory =>
         {
+            // Re-initializes only modules that need it to see new tokens and survive it (ModuleQuirks); never
+            // opencryptoki, whose C_Finalize after a second C_Initialize closes a random fd of this process (a
+            // browser's WebSocket, the listener).
             if (Volatile.Read(ref _heldSessions) == 0)
             {
-                foreach (Pkcs11Module module in directory.Modules.Modules)
-                {
-                    module.Reinitialize();
-                }
+                directory.Modules.Rescan();
             }
 
             return directory.List().Select(t => t.Info).ToArray();

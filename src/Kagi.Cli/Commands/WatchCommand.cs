@@ -2,7 +2,6 @@ using System.CommandLine;
 using Kagi.Cli.Infrastructure;
 using Kagi.Cli.Json;
 using Kagi.Cli.Resources;
-using Kagi.Pkcs11;
 using Kagi.Tokens.Events;
 
 namespace Kagi.Cli.Commands;
@@ -25,14 +24,9 @@ internal static class WatchCommand
         command.SetAction((parse, cancel) => Task.FromResult(Cli.Run(parse, ctx =>
         {
             // This process holds no sessions, so modules that enumerate tokens only at C_Initialize (SoftHSM2)
-            // can be re-initialized before each round to see tokens added or removed by other programs.
-            TokenWatcher watcher = TokenWatcher.For(ctx.Tokens, () =>
-            {
-                foreach (Pkcs11Module m in ctx.Modules.Modules)
-                {
-                    m.Reinitialize();
-                }
-            });
+            // can be re-initialized before each round to see tokens added or removed by other programs; Rescan
+            // leaves every other module initialized (opencryptoki must not be re-initialized, see ModuleQuirks).
+            TokenWatcher watcher = TokenWatcher.For(ctx.Tokens, ctx.Modules.Rescan);
             bool asJson = parse.GetValue(json);
             if (!asJson)
             {

@@ -17,8 +17,8 @@ public sealed class TokenWatcher(Func<IReadOnlyList<TokenInfo>> snapshot, TimePr
     /// <summary>A watcher over a <see cref="TokenDirectory"/>.</summary>
     /// <param name="directory">The tokens to watch.</param>
     /// <param name="rescan">
-    /// Called before each round, e.g. to re-initialize a module that only enumerates tokens at C_Initialize
-    /// (SoftHSM2 does); null to skip.
+    /// Called before each round, e.g. <see cref="Modules.ModuleSet.Rescan"/> to re-initialize a module that only
+    /// enumerates tokens at C_Initialize (SoftHSM2 does); null to skip.
     /// </param>
     public static TokenWatcher For(TokenDirectory directory, Action? rescan = null) => new(() =>
     {

@@ -75,6 +75,21 @@ public sealed class ModuleSet : IDisposable
         return new ModuleSet(modules, candidates);
     }
 
+    /// <summary>
+    /// Lets each module see tokens inserted or removed since the last call: <see cref="Pkcs11Module.Rescan"/>, which
+    /// re-initializes only the modules that need it and survive it (SoftHSM2), never one such as opencryptoki that
+    /// must be initialized only once per process. Closes every session of this process on a module it re-initializes,
+    /// so call it only while none is open.
+    /// </summary>
+    /// <exception cref="Pkcs11Exception">A module failed to initialize again.</exception>
+    public void Rescan()
+    {
+        foreach (Pkcs11Module module in Modules)
+        {
+            module.Rescan();
+        }
+    }
+
     /// <summary>Releases the modules.</summary>
     public void Dispose()
     {

@@ -32,6 +32,13 @@ internal static class OpencryptokiChild
     /// <returns>The objects left.</returns>
     public static HashSet<string> Restore(IEnumerable<string> keep) => Names(Run("restore", string.Join('\n', keep) + "\n"));
 
+    /// <summary>
+    /// The product's token-polling paths (agent DeviceHub, ModuleSet Open/Dispose, kagi watch) for
+    /// <paramref name="rounds"/> rounds each in the child, which opens a listening socket after every round; its
+    /// report (see the poll command in Program.cs).
+    /// </summary>
+    public static JsonElement Poll(int rounds) => JsonDocument.Parse(Run("poll " + rounds, stdin: null)).RootElement;
+
     private static HashSet<string> Names(string output) =>
         new(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
 
@@ -39,7 +46,11 @@ internal static class OpencryptokiChild
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kagi-ock-child.dll"));
-        start.ArgumentList.Add(command);
+        foreach (string argument in command.Split(' '))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         using Process p = Process.Start(start)!;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();
         Task<string> stderr = p.StandardError.ReadToEndAsync();
