@@ -8,7 +8,7 @@
 #    SQLite in a throw-away data folder, rate limit raised out of the way), each with its own data folder, port and
 #    random secret (given as KAGI__SECRETKEY in the environment, never on a command line):
 #      software   software P-256 CA key (CaBootstrap default), Logging:LogLevel:Default=Warning
-#      shipped    the same with the logging as shipped (no appsettings.json: Information, EF Core SQL logs)
+#      shipped    the same with the logging as shipped (no appsettings.json: the server's built-in levels)
 #      softhsm    CA keys on a throw-away SoftHSM2 token (Kagi:Ca:Pkcs11Module; PIN in KAGI__CA__TOKENPIN), Warning
 # 3. BENCH_ROUNDS rounds; in each round, in alternating order (forward, then backward, ...):
 #      sign/software/sign32, sign/software/issue    the software server's CA key, in-process (kagi-bench-server sign)

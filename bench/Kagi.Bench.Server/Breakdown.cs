@@ -125,7 +125,7 @@ internal static class Breakdown
                 bool reused = policy!.KeyCertified || policy.Der is not null;
                 string prefix = ca.Profile.CertificateIdPrefix;
                 string id = certificateId.StartsWith(prefix, StringComparison.Ordinal) ? certificateId[prefix.Length..] : certificateId;
-                using X509Certificate2 certificate = recorder.Step("6 sign (CaService.Issue)", () => ca.Issue(request, new SubjectData(status.User!.RomanizedName, id), time.GetUtcNow()).Certificate);
+                using X509Certificate2 certificate = recorder.Step("6 sign (CaService.Issue, as X509Certificate2; the server now uses IssueEncoded, see the micro A/B)", () => ca.Issue(request, new SubjectData(status.User!.RomanizedName, id), time.GetUtcNow()).Certificate);
                 OrderResult recorded = await recorder.StepAsync("7 RecordIssuedAsync (tx + audit)", () =>
                     enrollment.RecordIssuedAsync(certificateId, certificate, ca.IssuerId, request.Fingerprint, actor));
                 if (reused || recorded.Code != OrderCode.Done)

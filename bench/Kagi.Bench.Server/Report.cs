@@ -44,7 +44,7 @@ internal static class Report
         md.AppendLine("| | Rate (median, /s) | Range over rounds | Ratio to raw signing (medians) | Median of per-round ratios |");
         md.AppendLine("|---|---:|---:|---:|---:|");
         md.AppendLine($"| **Raw signing** (baseline): CA key's signature generator, 32 bytes, 1 thread | {F(sign32)} | {Range("sign/software/sign32")} | 1.000 | 1.000 |");
-        md.AppendLine($"| In-process `CertificateIssuer.Issue` loop (no CSR check, no DB, no HTTP), 1 thread | {F(issueLoop)} | {Range("sign/software/issue")} | {R(issueLoop, sign32)} | {R(PairedRatio("sign/software/issue", "sign/software/sign32"))} |");
+        md.AppendLine($"| In-process `CaService.IssueEncoded` loop (no CSR check, no DB, no HTTP), 1 thread | {F(issueLoop)} | {Range("sign/software/issue")} | {R(issueLoop, sign32)} | {R(PairedRatio("sign/software/issue", "sign/software/sign32"))} |");
         foreach (int c in concurrencies)
         {
             string job = $"http/software/c{c}";
@@ -69,7 +69,7 @@ internal static class Report
             md.AppendLine($"### Server logging as shipped compared with Warning (A/B, {logging["pairs"]} interleaved pairs of {logging["burst"]} requests, {logging["concurrency"]} clients)").AppendLine();
             md.AppendLine("| Server | Certificates/s (median of bursts) | Range of bursts | Server CPU per certificate (ms, median) | p99 latency (ms) | Ratio to the Warning server (medians) | Median of per-pair ratios |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-            AbRows(md, logging, "`Logging:LogLevel:Default=Warning` (baseline)", "as shipped: no appsettings.json, so Information; EF Core logs every SQL command (console logger to a file)");
+            AbRows(md, logging, "`Logging:LogLevel:Default=Warning` (baseline)", "as shipped: no appsettings.json, so the built-in levels (Information; ASP.NET Core and EF Core at Warning)");
             md.AppendLine();
         }
 
@@ -80,7 +80,7 @@ internal static class Report
             md.AppendLine("| Operation | SoftHSM2 key (median, /s) | Range | Software key (median, /s) | Ratio SoftHSM2/software (medians) | Median of per-round ratios |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|");
             md.AppendLine($"| Raw signing, 32 bytes, 1 thread | {F(Median("sign/softhsm/sign32"))} | {Range("sign/softhsm/sign32")} | {F(sign32)} | {R(Median("sign/softhsm/sign32"), sign32)} | {R(PairedRatio("sign/softhsm/sign32", "sign/software/sign32"))} |");
-            md.AppendLine($"| In-process `CertificateIssuer.Issue` loop | {F(Median("sign/softhsm/issue"))} | {Range("sign/softhsm/issue")} | {F(issueLoop)} | {R(Median("sign/softhsm/issue"), issueLoop)} | {R(PairedRatio("sign/softhsm/issue", "sign/software/issue"))} |");
+            md.AppendLine($"| In-process `CaService.IssueEncoded` loop | {F(Median("sign/softhsm/issue"))} | {Range("sign/softhsm/issue")} | {F(issueLoop)} | {R(Median("sign/softhsm/issue"), issueLoop)} | {R(PairedRatio("sign/softhsm/issue", "sign/software/issue"))} |");
             md.AppendLine();
             if (Of("ab/softhsm").FirstOrDefault().Result is { } hsm)
             {
