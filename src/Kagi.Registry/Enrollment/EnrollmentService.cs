@@ -26,22 +26,8 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
     private sealed class Queries
     {
         // The token, left-joined with its open assignment (at most one, ux_assignments_open_token), the assignment's
-        // user and its latest order (no later order of the same assignment exists).
-        public readonly Func<KagiDbContext, string, CancellationToken, Task<StatusRow?>> FindByTokenQuery =
-            EF.CompileAsyncQuery((KagiDbContext db, string tokenSerial, CancellationToken cancellationToken) => (
-                from t in db.Tokens.AsNoTracking()
-                where t.Serial == tokenSerial
-                join a0 in db.Assignments.AsNoTracking().Where(a => a.EndedAt == null) on t.Id equals a0.TokenId into openAssignments
-                from a in openAssignments.DefaultIfEmpty()
-                join u0 in db.Users.AsNoTracking() on a!.UserId equals u0.Id into users
-                from u in users.DefaultIfEmpty()
-                join o0 in db.EnrollmentOrders.AsNoTracking() on a!.Id equals o0.AssignmentId into orders
-                from o in orders.DefaultIfEmpty()
-                where o == null || !db.EnrollmentOrders.Any(later => later.AssignmentId == o.AssignmentId && later.Id > o.Id)
-                select new StatusRow(t, a, u, o)).FirstOrDefault());
-
-        // As FindByTokenQuery, with the open assignment's current storage PIN (its latest one not superseded): the
-        // PIN-verified enrollment requests (certificate request, resume) check both, in this one query.
+        // user, its latest order (no later order of the same assignment exists) and its current storage PIN (the
+        // latest one not superseded), which the PIN-verified enrollment requests check.
         public readonly Func<KagiDbContext, string, CancellationToken, Task<StatusPinRow?>> FindByTokenWithPinQuery =
             EF.CompileAsyncQuery((KagiDbContext db, string tokenSerial, CancellationToken cancellationToken) => (
                 from t in db.Tokens.AsNoTracking()
@@ -74,15 +60,8 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
     /// <returns>The status, or null when no such token exists.</returns>
     public async Task<EnrollmentStatus?> FindByTokenAsync(string tokenSerial, CancellationToken cancellationToken = default)
     {
-        // One query (see FindByTokenQuery).
-        StatusRow? row = await Compiled(db).FindByTokenQuery(db, tokenSerial, cancellationToken).ConfigureAwait(false);
-        if (row is null)
-        {
-            return null;
-        }
-
-        Token token = row.Token;
-        return new EnrollmentStatus(token.Id, token.Serial, token.State, token.DistributionPublicKey, row.Open?.Id, row.Open is null ? null : row.User, row.Open is null ? null : row.Order);
+        var (status, _) = await FindByTokenWithStoragePinAsync(tokenSerial, cancellationToken).ConfigureAwait(false);
+        return status;
     }
 
     /// <summary>
@@ -404,8 +383,6 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
             return null;
         }
     }
-
-    private sealed record StatusRow(Token Token, Assignment? Open, User? User, EnrollmentOrder? Order);
 
     private sealed record StatusPinRow(Token Token, Assignment? Open, User? User, EnrollmentOrder? Order, long? PinId, StoragePinState? PinState, DateTimeOffset? PinUsedAt);
 

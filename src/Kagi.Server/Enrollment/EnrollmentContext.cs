@@ -45,17 +45,8 @@ internal static class EnrollmentContext
             return (null, null, ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "Verify the storage PIN first."));
         }
 
-        // A PIN-verified request reads the token's state and its current storage PIN in one query.
-        EnrollmentStatus? status;
-        CurrentStoragePin? current = null;
-        if (requirePin)
-        {
-            (status, current) = await enrollment.FindByTokenWithStoragePinAsync(ticket.Serial, http.RequestAborted).ConfigureAwait(false);
-        }
-        else
-        {
-            status = await enrollment.FindByTokenAsync(ticket.Serial, http.RequestAborted).ConfigureAwait(false);
-        }
+        // The token's state and its current storage PIN, in one query.
+        var (status, current) = await enrollment.FindByTokenWithStoragePinAsync(ticket.Serial, http.RequestAborted).ConfigureAwait(false);
 
         if (status?.AssignmentId != ticket.AssignmentId || status.User is null || status.Order is null)
         {
