@@ -246,6 +246,7 @@ internal static class Breakdown
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddMetrics();
         services.AddSingleton(time);
         services.AddScoped(_ => new KagiDbContext(options));
         services.AddScoped<AuditLog>();
