@@ -65,8 +65,9 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
     }
 
     /// <summary>
-    /// As <see cref="FindByTokenAsync"/>, together with the open assignment's current storage PIN (as
-    /// <see cref="Pins.StoragePinService.CurrentAsync"/> reads it), in one query.
+    /// As <see cref="FindByTokenAsync"/>, together with the open assignment's current storage PIN (the latest one not
+    /// superseded by a reissue; enrollment tickets are bound to the PIN they were verified with, so a reissue makes
+    /// older tickets stop working), in one query.
     /// </summary>
     /// <param name="tokenSerial">The token serial.</param>
     /// <param name="cancellationToken">Cancels the query.</param>

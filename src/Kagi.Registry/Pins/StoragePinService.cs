@@ -144,31 +144,6 @@ public sealed class StoragePinService
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The assignment's current storage PIN: the latest one not superseded by a reissue. Enrollment tickets are
-    /// bound to the PIN they were verified with; once the operator reissues, this returns the new PIN and the old
-    /// tickets stop working.
-    /// </summary>
-    /// <param name="assignmentId">The assignment.</param>
-    /// <param name="cancellationToken">Cancels the query.</param>
-    /// <returns>The current PIN, or null when none was issued.</returns>
-    public async Task<CurrentStoragePin?> CurrentAsync(long assignmentId, CancellationToken cancellationToken = default)
-    {
-        // Asked on every PIN-verified enrollment request, so compiled, and only the three columns it needs.
-        return await CompiledQueries.For<Queries>(db).Current(db, assignmentId, cancellationToken).ConfigureAwait(false);
-    }
-
-    private sealed class Queries
-    {
-        public readonly Func<KagiDbContext, long, CancellationToken, Task<CurrentStoragePin?>> Current =
-            EF.CompileAsyncQuery((KagiDbContext db, long assignmentId, CancellationToken cancellationToken) =>
-                db.StoragePins.AsNoTracking()
-                    .Where(p => p.AssignmentId == assignmentId && p.State != StoragePinState.Superseded)
-                    .OrderByDescending(p => p.Id)
-                    .Select(p => new CurrentStoragePin(p.Id, p.State, p.UsedAt))
-                    .FirstOrDefault());
-    }
-
     /// <summary>Records in the audit log that an interrupted enrollment resumed on the verified PIN <paramref name="pinId"/>.</summary>
     /// <param name="assignmentId">The assignment.</param>
     /// <param name="pinId">The verified PIN.</param>

@@ -206,7 +206,7 @@ public static class EnrollmentApi
         HttpContext http, SecretProtector secrets, EnrollmentService enrollment, StoragePinService pins,
         Kagi.Registry.Data.KagiDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var (ticket, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: false);
+        var (ticket, status, current, problem) = await EnrollmentContext.ResolveWithStoragePinAsync(http, secrets, enrollment, time, requirePin: false);
         if (problem is not null)
         {
             return problem;
@@ -217,7 +217,6 @@ public static class EnrollmentApi
             return ApiProblem.Conflict(ErrorCodes.CertificateAlreadyStored, "A certificate is already stored on this token.");
         }
 
-        CurrentStoragePin? current = await pins.CurrentAsync(ticket!.AssignmentId, ct);
         if (current is null || current.State != StoragePinState.Used || current.UsedAt is null)
         {
             return ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "The storage PIN has not been verified; there is nothing to resume.");
@@ -233,7 +232,7 @@ public static class EnrollmentApi
         string transportPin = token?.EncryptedTransportPin is { } sealedPin
             ? Encoding.UTF8.GetString(secrets.Unprotect(sealedPin, SecretPurposes.TransportPin))
             : string.Empty;
-        await pins.RecordResumedAsync(ticket.AssignmentId, current.Id, ticket.Serial, EnrollmentContext.Actor(http, ticket.Serial), ct);
+        await pins.RecordResumedAsync(ticket!.AssignmentId, current.Id, ticket.Serial, EnrollmentContext.Actor(http, ticket.Serial), ct);
         var upgraded = ticket with { PinVerified = true, PinId = current.Id, ExpiresAt = now.Add(EnrollmentContext.TicketLifetime).ToUnixTimeSeconds() };
         TicketResponse t = EnrollmentContext.NewTicket(upgraded, secrets);
         return TypedResults.Ok(new StoragePinResponse(t.Ticket, t.ExpiresAt, transportPin));

@@ -32,17 +32,28 @@ internal static class EnrollmentContext
     public static async Task<(EnrollmentTicket? Ticket, EnrollmentStatus? Status, ProblemHttpResult? Problem)> ResolveAsync(
         HttpContext http, SecretProtector secrets, EnrollmentService enrollment, TimeProvider time, bool requirePin)
     {
+        var (ticket, status, _, problem) = await ResolveWithStoragePinAsync(http, secrets, enrollment, time, requirePin).ConfigureAwait(false);
+        return (ticket, status, problem);
+    }
+
+    /// <summary>
+    /// As <see cref="ResolveAsync"/>, also with the assignment's current storage PIN, read in the same query (null
+    /// when the assignment has none).
+    /// </summary>
+    public static async Task<(EnrollmentTicket? Ticket, EnrollmentStatus? Status, CurrentStoragePin? StoragePin, ProblemHttpResult? Problem)> ResolveWithStoragePinAsync(
+        HttpContext http, SecretProtector secrets, EnrollmentService enrollment, TimeProvider time, bool requirePin)
+    {
         EnrollmentTicket? ticket = http.Items.TryGetValue(TicketKey, out object? checkedTicket) && checkedTicket is EnrollmentTicket remembered
             ? remembered
             : EnrollmentTicket.Decode(EnrollmentTicket.FromHeader(http.Request.Headers.Authorization), secrets.TicketKey, time.GetUtcNow());
         if (ticket is null)
         {
-            return (null, null, ApiProblem.Unauthorized(ErrorCodes.TicketInvalid, "Authenticate the token first; the enrollment ticket is missing, invalid or expired."));
+            return (null, null, null, ApiProblem.Unauthorized(ErrorCodes.TicketInvalid, "Authenticate the token first; the enrollment ticket is missing, invalid or expired."));
         }
 
         if (requirePin && !ticket.PinVerified)
         {
-            return (null, null, ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "Verify the storage PIN first."));
+            return (null, null, null, ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "Verify the storage PIN first."));
         }
 
         // The token's state and its current storage PIN, in one query.
@@ -50,16 +61,16 @@ internal static class EnrollmentContext
 
         if (status?.AssignmentId != ticket.AssignmentId || status.User is null || status.Order is null)
         {
-            return (null, null, ApiProblem.Conflict(ErrorCodes.NoAssignment, "The token is no longer assigned as it was when it authenticated."));
+            return (null, null, null, ApiProblem.Conflict(ErrorCodes.NoAssignment, "The token is no longer assigned as it was when it authenticated."));
         }
 
         // Bound to the PIN generation: a ticket verified with a PIN the operator has since reissued is dead.
         if (requirePin && (current is null || current.Id != ticket.PinId || current.State != Kagi.Registry.Entities.StoragePinState.Used))
         {
-            return (null, null, ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "The storage PIN was reissued since it was verified; verify the new storage PIN."));
+            return (null, null, null, ApiProblem.Forbidden(ErrorCodes.StoragePinNotVerified, "The storage PIN was reissued since it was verified; verify the new storage PIN."));
         }
 
-        return (ticket, status, null);
+        return (ticket, status, current, null);
     }
 
     public static TicketResponse NewTicket(EnrollmentTicket ticket, SecretProtector secrets) =>
