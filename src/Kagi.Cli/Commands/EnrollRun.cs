@@ -274,7 +274,8 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
 
     /// <summary>
     /// The server has the certificate as stored, the token lost it: asks for the user PIN set in the first run (in
-    /// unattended runs the new-PIN line) and writes the same certificate back.
+    /// unattended runs the new-PIN line) and writes the same certificate back. Interactive runs ask again after a PIN
+    /// the token refused, showing its PIN state, until it is right, cancelled, or the token locks the PIN.
     /// </summary>
     private async Task<int> RestoreAsync(CertificateStorageFlow flow, PinReader reader, CancellationToken ct)
     {
@@ -284,8 +285,34 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
             Gate(reader, Messages.EnrollRestorePinHint);
         }
 
-        using PinBuffer userPin = reader.Read(Messages.PromptUserPin);
-        StoredCertificate restored = await flow.RestoreCertificateAsync(userPin, ct);
+        StoredCertificate restored;
+        while (true)
+        {
+            using PinBuffer userPin = reader.Read(Messages.PromptUserPin);
+            if (userPin.Length == 0 && !Unattended)
+            {
+                Output.Error(Messages.PolicyEmpty);
+                continue;
+            }
+
+            try
+            {
+                restored = await flow.RestoreCertificateAsync(userPin, ct);
+                break;
+            }
+            catch (EnrollmentException e) when (e.Failure == EnrollmentFailure.UserPinRejected && !Unattended && e.PinState is { } state)
+            {
+                // Nothing was written. Asked again with the state the token reports (attempts running low), unless
+                // it is locked now: then only the CA operator can help, and the error screen says so.
+                if (state == PinState.Locked)
+                {
+                    return Fail("user-pin-locked", Messages.AdviceLocked, ExitCodes.PinLocked);
+                }
+
+                PinFlow.ReportWrongPin(state);
+            }
+        }
+
         if (_json)
         {
             Output.Json(new

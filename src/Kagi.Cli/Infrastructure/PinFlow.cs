@@ -47,15 +47,21 @@ internal static class PinFlow
         return (result, ReportFailure(result));
     }
 
+    /// <summary>Prints that the token refused the PIN, its PIN state now, and what that state means for the user.</summary>
+    public static void ReportWrongPin(PinState state)
+    {
+        Output.Error(Messages.ErrWrongPin);
+        string advice = Describe.PinAdvice(state);
+        Output.Error(ErrorReporter.Format(Messages.PinStateNow, Describe.PinState(state)) + (advice.Length > 0 ? " " + advice : string.Empty));
+    }
+
     /// <summary>Prints why a login failed; null when it succeeded.</summary>
     public static int? ReportFailure(LoginResult result)
     {
         switch (result.Outcome)
         {
             case LoginOutcome.WrongPin:
-                Output.Error(Messages.ErrWrongPin);
-                string advice = Describe.PinAdvice(result.PinState);
-                Output.Error(ErrorReporter.Format(Messages.PinStateNow, Describe.PinState(result.PinState)) + (advice.Length > 0 ? " " + advice : string.Empty));
+                ReportWrongPin(result.PinState);
                 return ExitCodes.WrongPin;
             case LoginOutcome.Locked:
                 Output.Error(Messages.AdviceLocked);

@@ -117,17 +117,21 @@ public class EnrollWizardTests
         Assert.DoesNotContain("[STEP 3]", cancelled.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(enrollee.Token().Certificates, c => c.Id == keyId);
 
-        // A PIN the token refuses (here the storage PIN, which a user might well type): refused, nothing written.
+        // A PIN the token refuses (here the storage PIN, which a user might well type): refused with the token's PIN
+        // state (SoftHSM2 reports "count low" after one failure) and asked again; input ends there: nothing written.
         KagiRun wrong = Enroll("1", "", "", enrollee.StoragePin);
-        Assert.True(wrong.ExitCode == 6, wrong.All);
-        Assert.Contains("The token refused the user PIN", wrong.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Error code: user-pin-rejected", wrong.Stderr, StringComparison.Ordinal);
+        Assert.True(wrong.ExitCode == 2, wrong.All);
+        Assert.Contains("The PIN is incorrect.", wrong.Stderr, StringComparison.Ordinal);
+        Assert.Contains("PIN state: ", wrong.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Error code: pin-required", wrong.Stderr, StringComparison.Ordinal);
         Assert.Contains($"Token serial number: {enrollee.Serial}", wrong.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(enrollee.Token().Certificates, c => c.Id == keyId);
 
-        // The PIN set by the first run: the same certificate is written back, over the token's key, chained.
-        KagiRun restored = Enroll("1", "", "", CliEnrollee.NewPin);
+        // A wrong PIN, then the PIN set by the first run, in one run: the same certificate is written back, over the
+        // token's key, chained.
+        KagiRun restored = Enroll("1", "", "", "0000", CliEnrollee.NewPin);
         Assert.True(restored.ExitCode == 0, restored.All);
+        Assert.Contains("The PIN is incorrect.", restored.Stderr, StringComparison.Ordinal);
         Assert.Contains("The certificate was restored to the token.", restored.Stdout, StringComparison.Ordinal);
         Assert.Contains($"Serial number: {serialNumber}", restored.Stdout, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("[STEP 3]", restored.Stdout, StringComparison.Ordinal);
