@@ -63,6 +63,21 @@ public class OpencryptokiEnrollTests
             Assert.NotNull(rsa);
             Assert.Equal(2048, rsa.KeySize);
             Assert.Contains("CN=Goro Kimura", user.Subject, StringComparison.Ordinal);
+
+            // The token loses the certificate; the interactive rerun offers the restore and asks for the user PIN.
+            // Wrong PINs are asked again with the token's PIN state until opencryptoki locks the PIN at the third:
+            // then the run ends with user-pin-locked (exit 7) and nothing was written.
+            string keyId = Assert.Single(token.Certificates, c => token.PrivateKeys.Any(k => k.Id == c.Id)).Id;
+            token.DeleteCertificate(keyId);
+            KagiRun locked = kagi.Run(string.Join("\n", "1", "", "", "0000", "00000", "000000") + "\n", TimeSpan.FromSeconds(180), "--token", serial, "enroll", "--lang", "en");
+            Assert.True(locked.ExitCode == 7, locked.All);
+            Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(locked.Stderr, "The PIN is incorrect\\."));
+            Assert.Contains("Error code: user-pin-locked", locked.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"Token serial number: {serial}", locked.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain(NewPin, locked.All, StringComparison.Ordinal);
+            KagiRun certificates = kagi.Run(null, "--token", serial, "certs", "--json");
+            Assert.True(certificates.ExitCode == 0, certificates.All);
+            Assert.DoesNotContain(JsonDocument.Parse(certificates.Stdout).RootElement.EnumerateArray(), c => c.GetProperty("id").GetString()!.Equals(keyId, StringComparison.OrdinalIgnoreCase));
         }
         finally
         {
