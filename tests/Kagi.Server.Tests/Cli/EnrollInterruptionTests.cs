@@ -55,16 +55,24 @@ public class EnrollInterruptionTests
         Assert.Equal("certificate-already-stored", JsonDocument.Parse(again.Stdout).RootElement.GetProperty("code").GetString());
     }
 
-    [Fact]
-    public async Task Server_unreachable_at_the_certificate_request_fails_cleanly_and_the_next_run_completes()
+    /// <summary>
+    /// The server goes down before each request of the run: the storage PIN check (after STEP 2), the certificate
+    /// request (after key generation and right before it), and the "stored" report (after the user PIN was set).
+    /// </summary>
+    [Theory]
+    [InlineData(EnrollmentTestHook.AfterStep2, false)]
+    [InlineData(EnrollmentTestHook.AfterKeyGeneration, true)]
+    [InlineData(EnrollmentTestHook.BeforeCertificateRequest, true)]
+    [InlineData(EnrollmentTestHook.AfterPinSet, true)]
+    public async Task Server_unreachable_at_a_request_fails_cleanly_and_the_next_run_completes(string point, bool storagePinSpent)
     {
         await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync();
         string pauseFile = Path.Combine(enrollee.Kagi.Hsm.Root, "paused");
 
-        // The run stops right before the certificate request; the server goes down; the run goes on.
+        // The run stops at the point; the server goes down; the run goes on.
         Task<KagiRun> running = Task.Run(() => enrollee.Enroll(new Dictionary<string, string>
         {
-            ["KAGI_TEST_PAUSE_AT"] = EnrollmentTestHook.BeforeCertificateRequest,
+            ["KAGI_TEST_PAUSE_AT"] = point,
             ["KAGI_TEST_PAUSE_FILE"] = pauseFile,
         }));
         await WaitForFileAsync(pauseFile, running);
@@ -84,7 +92,9 @@ public class EnrollInterruptionTests
         KagiRun rerun = enrollee.Enroll();
         Assert.True(rerun.ExitCode == 0, rerun.All);
         JsonElement result = JsonDocument.Parse(rerun.Stdout).RootElement;
-        Assert.True(result.GetProperty("resumed").GetBoolean());
+        Assert.Equal(storagePinSpent, result.GetProperty("resumed").GetBoolean());
+        Assert.DoesNotContain(enrollee.StoragePin, failed.All + rerun.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(CliEnrollee.NewPin, failed.All + rerun.All, StringComparison.Ordinal);
         await enrollee.AssertCompletedAsync(result.GetProperty("serialNumber").GetString()!);
     }
 
