@@ -4,15 +4,18 @@
 #   token insertion/removal to the event on a connected WebSocket client, against the agent's poll interval.
 # Uses a throw-away SoftHSM2 token folder with two tokens. Prints a Markdown table.
 #   BENCH_COUNT (2000) timed round trips, BENCH_WARMUP (300) untimed, BENCH_EVENTS (20) insert/remove cycles.
+#   BENCH_KEEP=1 keeps the work folder (tokens and the build output, which is made afresh in it on every run).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/tokens" > "$work/softhsm2.conf"
-export SOFTHSM2_CONF="$work/softhsm2.conf"
+bench_name=bench-agent
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$repo"
+bench_workdir kagi-bench-agent
+artifacts="$work/artifacts"
+softhsm_conf
 for label in bench-a bench-b; do
     softhsm2-util --init-token --free --label "$label" --so-pin bench-so --pin bench-user > /dev/null
 done
-dotnet build bench/Kagi.Bench.Agent -c Release -v quiet -nologo --artifacts-path "$work/artifacts" > /dev/null
-dotnet "$work/artifacts/bin/Kagi.Bench.Agent/release/kagi-bench-agent.dll"
+build_projects "$work/build.log" bench/Kagi.Bench.Agent
+agent_dll="$(built_dll Kagi.Bench.Agent kagi-bench-agent)"
+dotnet "$agent_dll"

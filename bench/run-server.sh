@@ -42,8 +42,9 @@
 #   BENCH_KEEP=1                keep the work folder (data folders, server logs, results.jsonl)
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
+bench_name=bench-server
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 rounds="${BENCH_ROUNDS:-5}"
 count="${BENCH_COUNT:-1000}"
@@ -56,14 +57,9 @@ ms="${BENCH_MS:-3000}"
 pin_ms="${BENCH_PIN_MS:-6000}"
 pin_iterations="${BENCH_PIN_ITERATIONS:-210000}"
 pin_history="${BENCH_PIN_HISTORY:-20000}"
-module="${BENCH_MODULE:-/usr/lib/softhsm/libsofthsm2.so}"
-artifacts="${BENCH_ARTIFACTS:-${TMPDIR:-/tmp}/kagi-bench-artifacts}"
 origin="https://kagi.bench"
 
-log() { printf '[bench-server] %s\n' "$*" >&2; }
-die() { printf '[bench-server] error: %s\n' "$*" >&2; exit 1; }
-
-command -v dotnet >/dev/null || die "dotnet not found (scripts/setup-system.sh installs the prerequisites)"
+require_tools dotnet
 for n in "$rounds" "$count" "$warmup" "$compare" "$ab_pairs" "$ab_burst" "$ms" "$pin_ms" "$pin_iterations" "$pin_history" $concurrency; do
     [[ "$n" =~ ^[0-9]+$ && "$n" -gt 0 ]] || die "BENCH_* values must be positive integers (got '$n')"
 done
@@ -75,49 +71,30 @@ elif [[ ! -f "$module" ]] || ! command -v pkcs11-tool >/dev/null; then
     use_token=0
 fi
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/kagi-bench-server.XXXXXX")"
+bench_workdir kagi-bench-server
 results="$work/results.jsonl"
-declare -A srv_pid srv_url srv_secret srv_args
-cleanup() {
-    local name
-    for name in "${!srv_pid[@]}"; do
-        kill "${srv_pid[$name]}" 2>/dev/null || true
-        wait "${srv_pid[$name]}" 2>/dev/null || true
-    done
-    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then log "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+declare -A srv_pid srv_url srv_secret
 
 # --- 1. Builds ----------------------------------------------------------------------------------------------
 log "building src/Kagi.Server and bench/Kagi.Bench.Server (Release, artifacts in $artifacts)"
-for project in "$repo/src/Kagi.Server/Kagi.Server.csproj" "$here/Kagi.Bench.Server/Kagi.Bench.Server.csproj"; do
-    dotnet build "$project" -c Release --artifacts-path "$artifacts" -nologo -v quiet >"$work/build.log" 2>&1 ||
-        { cat "$work/build.log" >&2; die "$project does not build"; }
-done
-server_dll="$artifacts/bin/Kagi.Server/release/kagi-server.dll"
-bench_dll="$artifacts/bin/Kagi.Bench.Server/release/kagi-bench-server.dll"
-[[ -f "$server_dll" && -f "$bench_dll" ]] || die "build output not found under $artifacts/bin"
+build_projects "$work/build.log" "$repo/src/Kagi.Server/Kagi.Server.csproj" "$here/Kagi.Bench.Server/Kagi.Bench.Server.csproj"
+server_dll="$(built_dll Kagi.Server kagi-server)"
+bench_dll="$(built_dll Kagi.Bench.Server kagi-bench-server)"
 # The load generator shares the 2 cores with the server: its thread pool does not spin-wait for work (halves its CPU).
 bench() { DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "$bench_dll" "$@"; }
 
 # --- 2. SoftHSM2 token for the CA keys -------------------------------------------------------------------------
 if ((use_token)); then
-    mkdir -p "$work/tokens"
-    printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/tokens" >"$work/softhsm2.conf"
-    export SOFTHSM2_CONF="$work/softhsm2.conf"
-    KAGI_BENCH_PIN="$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-    KAGI_BENCH_SO_PIN="$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-    export KAGI_BENCH_PIN KAGI_BENCH_SO_PIN
+    softhsm_conf
+    random_pins
     log "initializing SoftHSM2 token 'kagi-bench-ca' in $work/tokens"
-    { pkcs11-tool --module "$module" --init-token --slot-index 0 --label kagi-bench-ca --so-pin env:KAGI_BENCH_SO_PIN &&
-        pkcs11-tool --module "$module" --token-label kagi-bench-ca --login --login-type so --so-pin env:KAGI_BENCH_SO_PIN \
-            --init-pin --pin env:KAGI_BENCH_PIN; } >"$work/token.log" 2>&1 || { cat "$work/token.log" >&2; die "token set-up failed"; }
+    init_token 0 kagi-bench-ca "$work/token.log"
+    init_user_pin kagi-bench-ca "$work/token.log"
     token_serial="$(pkcs11-tool --module "$module" --list-token-slots 2>/dev/null | awk -F': *' '/serial num/ { print $2; exit }' | tr -d ' ')"
     [[ -n "$token_serial" ]] || die "could not read the SoftHSM2 token's serial number"
 fi
 
 # --- 3. Servers ------------------------------------------------------------------------------------------------
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 healthy() (
     exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
     printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
@@ -126,27 +103,21 @@ healthy() (
 )
 # start_server NAME LOGLEVEL|shipped [extra server arguments...]
 start_server() {
-    local name="$1" level="$2" port dir i
+    local name="$1" level="$2" port dir
     shift 2
     dir="$work/$name"
     mkdir -p "$dir"
-    port=$((18000 + RANDOM % 2000))
-    while ! port_free "$port"; do port=$((port + 1)); done
+    port="$(free_port)"
     srv_secret[$name]="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
     srv_url[$name]="http://127.0.0.1:$port"
     local args=(--urls "${srv_url[$name]}" --Kagi:AllowHttpOnLoopback=true --Kagi:DataDirectory="$dir/data"
         --Kagi:PublicOrigin="$origin" --Kagi:EnrollmentRequestsPerMinute=1000000000)
     [[ "$level" == shipped ]] || args+=(--Logging:LogLevel:Default="$level")
     KAGI__SECRETKEY="${srv_secret[$name]}" KAGI__CA__TOKENPIN="${KAGI_BENCH_PIN:-}" \
-        dotnet "$server_dll" "${args[@]}" "$@" >"$dir/server.log" 2>&1 &
-    srv_pid[$name]=$!
-    for ((i = 0; i < 300; i++)); do
-        healthy "$port" 2>/dev/null && { log "server '$name' (pid ${srv_pid[$name]}) on ${srv_url[$name]}"; return 0; }
-        kill -0 "${srv_pid[$name]}" 2>/dev/null || break
-        sleep 0.2
-    done
-    tail -n 20 "$dir/server.log" >&2
-    die "server '$name' did not start"
+        start_kagi_server "$dir/server.log" "${args[@]}" "$@"
+    srv_pid[$name]=$server_pid
+    wait_ready "$server_pid" "$dir/server.log" 300 0.2 healthy "$port" || die "server '$name' did not start"
+    log "server '$name' (pid $server_pid) on ${srv_url[$name]}"
 }
 
 start_server software Warning
@@ -195,7 +166,7 @@ run_job() {
         *) die "unknown job $job" ;;
     esac
     record "$job" "$round" "$out"
-    log "round $round $job: $(printf '%s' "$out" | grep -o '"opsPerSecond":[0-9.]*' | cut -d: -f2)/s"
+    log "round $round $job: $(json_number opsPerSecond "$out")/s"
 }
 
 # --- 4. Issuance and signing rounds ---------------------------------------------------------------------------------
@@ -228,7 +199,7 @@ ab_job() {
         --origin "$origin" --pairs "$ab_pairs" --burst "$ab_burst" --concurrency "$compare" --warmup "$warmup" 2>>"$work/jobs.log")" ||
         die "job $1 failed: $out"
     record "$1" 1 "$out"
-    log "$1: B/A $(printf '%s' "$out" | grep -o '"medianPairRatio":[0-9.]*' | cut -d: -f2)"
+    log "$1: B/A $(json_number medianPairRatio "$out")"
 }
 ab_job ab/shipped-logging software shipped
 ((use_token)) && ab_job ab/softhsm software softhsm
@@ -251,14 +222,13 @@ out="$(KAGI__SECRETKEY="${srv_secret[software]}" bench micro --data "$work/softw
 record micro 1 "$out"
 
 # --- Report ------------------------------------------------------------------------------------------------------
-cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
 commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 dirty="$(git -C "$repo" status --porcelain -- src 2>/dev/null | head -c1 || true)"
 cat <<EOF
 ## Kagi server benchmark results ($(date -u +%Y-%m-%dT%H:%MZ))
 
-Commit $commit$([[ -n "$dirty" ]] && printf ' (with uncommitted changes in src/)'). Machine: $(nproc) CPU(s), ${cpu:-unknown CPU};
-load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). .NET SDK $(dotnet --version), $(uname -sr),
+Commit $commit$([[ -n "$dirty" ]] && printf ' (with uncommitted changes in src/)'). Machine: $(machine_summary).
+$(dotnet_summary),
 $(openssl version 2>/dev/null || echo "OpenSSL unknown"). Data folders on $(df -T "$work" | awk 'NR == 2 { print $2 }').
 Settings: BENCH_ROUNDS=$rounds BENCH_COUNT=$count BENCH_WARMUP=$warmup BENCH_CONCURRENCY="$concurrency"
 BENCH_COMPARE_CONCURRENCY=$compare BENCH_AB_PAIRS=$ab_pairs BENCH_AB_BURST=$ab_burst BENCH_MS=$ms BENCH_PIN_MS=$pin_ms BENCH_PIN_ITERATIONS=$pin_iterations BENCH_PIN_HISTORY=$pin_history.

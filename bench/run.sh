@@ -27,55 +27,31 @@
 # Output: progress on stderr, the Markdown results on stdout.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
+bench_name=bench
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 rounds="${BENCH_ROUNDS:-5}"
 ms="${BENCH_MS:-3000}"
 warmup="${BENCH_WARMUP:-200}"
 cli_runs="${BENCH_CLI_RUNS:-10}"
-module="${BENCH_MODULE:-/usr/lib/softhsm/libsofthsm2.so}"
-artifacts="${BENCH_ARTIFACTS:-${TMPDIR:-/tmp}/kagi-bench-artifacts}"
 token_label="kagi-bench"
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
-
-for tool in pkcs11-tool dotnet gcc awk od; do
-    command -v "$tool" >/dev/null || die "$tool not found (scripts/setup-system.sh installs the prerequisites)"
-done
-[[ -f "$module" ]] || die "PKCS#11 module $module not found (set BENCH_MODULE)"
+require_tools pkcs11-tool dotnet gcc awk od
+require_module
 [[ "$rounds" =~ ^[1-9][0-9]*$ && "$ms" =~ ^[1-9][0-9]*$ && "$warmup" =~ ^[0-9]+$ && "$cli_runs" =~ ^[1-9][0-9]*$ ]] ||
     die "BENCH_ROUNDS, BENCH_MS, BENCH_CLI_RUNS must be positive integers, BENCH_WARMUP a non-negative one"
 
 # --- 1. Private SoftHSM2 token ----------------------------------------------------------------------------
-work="$(mktemp -d "${TMPDIR:-/tmp}/kagi-bench.XXXXXX")"
-cleanup() {
-    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then
-        log "kept $work"
-    else
-        rm -rf "$work"
-    fi
-}
-trap cleanup EXIT
-
-mkdir -p "$work/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/tokens" >"$work/softhsm2.conf"
-export SOFTHSM2_CONF="$work/softhsm2.conf"
-
-# Random PINs, only ever in the environment (pkcs11-tool reads them through env:VAR).
-KAGI_BENCH_PIN="$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-KAGI_BENCH_SO_PIN="$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-export KAGI_BENCH_PIN KAGI_BENCH_SO_PIN
+bench_workdir kagi-bench
+softhsm_conf
+random_pins
 
 p11() { pkcs11-tool --module "$module" "$@"; }
 
 log "initializing SoftHSM2 token '$token_label' in $work/tokens"
-p11 --init-token --slot-index 0 --label "$token_label" --so-pin env:KAGI_BENCH_SO_PIN >"$work/setup.log" 2>&1 ||
-    { cat "$work/setup.log" >&2; die "token initialization failed"; }
-p11 --token-label "$token_label" --login --login-type so --so-pin env:KAGI_BENCH_SO_PIN \
-    --init-pin --pin env:KAGI_BENCH_PIN >>"$work/setup.log" 2>&1 ||
-    { cat "$work/setup.log" >&2; die "user PIN initialization failed"; }
+init_token 0 "$token_label" "$work/setup.log"
+init_user_pin "$token_label" "$work/setup.log"
 log "generating EC P-256 and RSA-2048 key pairs"
 p11 --token-label "$token_label" --login --pin env:KAGI_BENCH_PIN \
     --keypairgen --key-type EC:prime256v1 --label bench-ec --id 01 >>"$work/setup.log" 2>&1 ||
@@ -90,10 +66,8 @@ log "building the native loop"
 signloop="$here/native/bin/signloop"
 
 log "building bench/Kagi.Bench (Release, artifacts in $artifacts)"
-dotnet build "$here/Kagi.Bench/Kagi.Bench.csproj" -c Release --artifacts-path "$artifacts" -nologo -v quiet >"$work/build-bench.log" 2>&1 ||
-    { cat "$work/build-bench.log" >&2; die "bench/Kagi.Bench does not build"; }
-bench_dll="$artifacts/bin/Kagi.Bench/release/kagi-bench.dll"
-[[ -f "$bench_dll" ]] || die "$bench_dll not found after the build"
+build_projects "$work/build-bench.log" "$here/Kagi.Bench/Kagi.Bench.csproj"
+bench_dll="$(built_dll Kagi.Bench kagi-bench)"
 
 # --- helpers -----------------------------------------------------------------------------------------------
 # median of the numbers given as arguments
@@ -105,9 +79,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }'
 fmt() { awk -v v="$1" -v d="${2:-1}" 'BEGIN { printf "%.*f", d, v }'; }
 # pull opsPerSecond out of the one JSON line a loop prints
 ops_per_second() {
-    local json="$1" v
-    v="$(printf '%s\n' "$json" | grep -o '"opsPerSecond":[0-9.]*' | cut -d: -f2)" || true
-    [[ -n "$v" ]] || die "unexpected output: $json"
+    local v
+    v="$(json_number opsPerSecond "$1")"
+    [[ -n "$v" ]] || die "unexpected output: $1"
     printf '%s' "$v"
 }
 
@@ -196,15 +170,14 @@ fi
 [[ -n "$cli_table" ]] || log "CLI start-up $cli_status"
 
 # --- Report ------------------------------------------------------------------------------------------------
-cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
 # largest "bytes/op" kagi-bench reported for a mechanism (managed allocations inside the timed loop)
 alloc_per_op() { grep -ho '[0-9.]* bytes/op' "$work/cs-$1.log" 2>/dev/null | sort -g | tail -n1 || true; }
 
 cat <<EOF
 ## Kagi benchmark results ($(date -u +%Y-%m-%dT%H:%MZ))
 
-Machine: $(nproc) CPU(s), ${cpu:-unknown CPU}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg).
-.NET SDK $(dotnet --version), $(uname -sr). Module: $module. Settings: BENCH_ROUNDS=$rounds BENCH_MS=$ms BENCH_WARMUP=$warmup.
+Machine: $(machine_summary).
+$(dotnet_summary). Module: $module. Settings: BENCH_ROUNDS=$rounds BENCH_MS=$ms BENCH_WARMUP=$warmup.
 
 ### Sign throughput (C_SignInit + C_Sign, one session, one thread)
 

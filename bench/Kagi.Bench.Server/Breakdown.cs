@@ -7,9 +7,9 @@ using Kagi.Ca.Profiles;
 using Kagi.Ca.Requests;
 using Kagi.Protocol;
 using Kagi.Registry.Audit;
+using Kagi.Registry.Authorities;
 using Kagi.Registry.Data;
 using Kagi.Registry.Enrollment;
-using Kagi.Registry.Entities;
 using Kagi.Registry.Tokens;
 using Kagi.Server.Ca;
 using Kagi.Server.Enrollment;
@@ -27,9 +27,10 @@ namespace Kagi.Bench.Server;
 ///                               [--busy-timeout-ms N]
 /// </code>
 /// Pass 1 (one request at a time): the steps of EnrollmentApi.RequestCertificate + IssuancePipeline.IssueAsync, done
-/// one by one with the same calls and queries (ticket check, FindByTokenAsync, CSR validation, the policy query
-/// (idempotency + key reuse), signing, RecordIssuedAsync, the JSON response), each timed, with every SQL command, BEGIN,
-/// COMMIT and connection open timed by EF Core interceptors. Pass 2: IssuancePipeline.IssueAsync itself (plus ticket
+/// one by one with the product's own methods (ticket check, FindByTokenAsync, CsrValidator.Validate, and the
+/// pipeline's SubjectOf, CheckPolicyAsync, SignAsync, RecordOf, EnrollmentService.RecordIssuedBatchAsync as the
+/// group-commit writer calls it for a batch of one, ResponseOf and the JSON response), each timed, with every SQL
+/// command, BEGIN, COMMIT and connection open timed by EF Core interceptors. Pass 2: IssuancePipeline.IssueAsync itself (plus ticket
 /// check, FindByTokenAsync and JSON), end to end, with 1..C concurrent callers: certificates/s without HTTP; with
 /// --busy-timeout-ms, again with SQLite's busy handler set on every connection (a what-if, see BusyTimeout).
 /// </summary>
@@ -93,50 +94,51 @@ internal static class Breakdown
             new EnrollmentTicket(order.Serial, order.AssignmentId, PinVerified: true, time.GetUtcNow().AddMinutes(30).ToUnixTimeSeconds()).Encode(secrets.TicketKey);
         var actor = new AuditActor("token:bench", "127.0.0.1");
 
-        // Pass 1: step by step, one request at a time.
-        for (int i = 0; i < warmup + count; i++)
+        // Pass 1: step by step, one request at a time, each step the pipeline's own method. The record is written
+        // with EnrollmentService.RecordIssuedBatchAsync on the step's context, as the group-commit writer writes a
+        // batch of one (the pipeline's IssuanceRecorder, not started here, is not used).
+        await using (ServiceProvider stepServices = WriterServices(dbOptions, time))
         {
-            recorder.Enabled = i >= warmup;
-            PreparedOrder order = orders[i];
-            string ticketText = Ticket(order);
-            byte[] csr = csrs[i];
-            long t0 = Stopwatch.GetTimestamp();
-            await using (var db = recorder.Step("context", () => new KagiDbContext(dbOptions)))
+            IssuanceRecorder notStarted = stepServices.GetRequiredService<IssuanceRecorder>();
+            for (int i = 0; i < warmup + count; i++)
             {
-                var audit = new AuditLog(db, time);
-                var enrollment = new EnrollmentService(db, audit, new TokenStateMachine(db, audit, time), time);
-                EnrollmentTicket ticket = recorder.Step("1 ticket (HMAC, JSON)", () => EnrollmentTicket.Decode(ticketText, secrets.TicketKey, time.GetUtcNow()))!;
-                EnrollmentStatus status = (await recorder.StepAsync("2 FindByTokenAsync", () => enrollment.FindByTokenAsync(ticket.Serial)))!;
-                ValidatedCsr request = recorder.Step("3 CsrValidator.Validate", () => CsrValidator.Validate(csr, ca.KeyPolicy)).Csr!;
-                string certificateId = status.Order!.CertificateId;
-                string fingerprint = request.Fingerprint;
-                byte[] keyHash = SHA256.HashData(request.SubjectPublicKeyInfo.Span);
-                var policy = await recorder.StepAsync("4 policy query (idempotency + key reuse)", () =>
-                    db.EnrollmentOrders.AsNoTracking()
-                        .Where(ord => ord.CertificateId == certificateId)
-                        .Select(ord => new
-                        {
-                            Der = db.IssuedCertificates
-                                .Where(c => c.Serial == ord.CertificateSerial && ord.CsrFingerprint == fingerprint && (ord.State == OrderState.Issued || ord.State == OrderState.Stored))
-                                .Select(c => c.Der).FirstOrDefault(),
-                            IssuerCaId = db.IssuedCertificates.Where(c => c.Serial == ord.CertificateSerial).Select(c => c.IssuerCaId).FirstOrDefault(),
-                            KeyCertified = db.IssuedCertificates.Any(c => c.SubjectPublicKeySha256 == keyHash),
-                        }).FirstOrDefaultAsync());
-                bool reused = policy!.KeyCertified || policy.Der is not null;
-                string prefix = ca.Profile.CertificateIdPrefix;
-                string id = certificateId.StartsWith(prefix, StringComparison.Ordinal) ? certificateId[prefix.Length..] : certificateId;
-                using X509Certificate2 certificate = recorder.Step("6 sign (CaService.Issue, as X509Certificate2; the server now uses IssueEncoded, see the micro A/B)", () => ca.Issue(request, new SubjectData(status.User!.RomanizedName, id), time.GetUtcNow()).Certificate);
-                OrderResult recorded = await recorder.StepAsync("7 RecordIssuedAsync (tx + audit)", () =>
-                    enrollment.RecordIssuedAsync(certificateId, certificate, ca.IssuerId, request.Fingerprint, actor));
-                if (reused || recorded.Code != OrderCode.Done)
+                recorder.Enabled = i >= warmup;
+                PreparedOrder order = orders[i];
+                string ticketText = Ticket(order);
+                byte[] csr = csrs[i];
+                long t0 = Stopwatch.GetTimestamp();
+                await using (var db = recorder.Step("context", () => new KagiDbContext(dbOptions)))
                 {
-                    throw new InvalidOperationException($"order {order.Serial}: {recorded.Code}");
+                    var audit = new AuditLog(db, time);
+                    var enrollment = new EnrollmentService(db, audit, new TokenStateMachine(db, audit, time), time);
+                    var pipeline = new IssuancePipeline(ca, enrollment, notStarted, db, new IssuingAuthorityStore(db, audit, time), time);
+                    EnrollmentTicket ticket = recorder.Step("1 ticket (HMAC, JSON)", () => EnrollmentTicket.Decode(ticketText, secrets.TicketKey, time.GetUtcNow()))!;
+                    EnrollmentStatus status = (await recorder.StepAsync("2 FindByTokenAsync", () => enrollment.FindByTokenAsync(ticket.Serial)))!;
+                    ValidatedCsr request = recorder.Step("3 CsrValidator.Validate", () => CsrValidator.Validate(csr, ca.KeyPolicy)).Csr!;
+                    SubjectData subject = recorder.Step("4 SubjectOf (profile)", () => pipeline.SubjectOf(status));
+                    string certificateId = status.Order!.CertificateId;
+                    var policy = await recorder.StepAsync("5 CheckPolicyAsync (idempotency + key reuse + CA generation)", () =>
+                        pipeline.CheckPolicyAsync(certificateId, request, CancellationToken.None));
+                    if (policy.KeyCertified || policy.Existing is not null)
+                    {
+                        throw new InvalidOperationException($"order {order.Serial}: key certified before");
+                    }
+
+                    EncodedByCa issued = await recorder.StepAsync("6 SignAsync (refresh + CaService.IssueEncoded)", () =>
+                        pipeline.SignAsync(request, subject, policy.Generation, CancellationToken.None));
+                    IssuanceRecord record = recorder.Step("7 RecordOf", () => IssuancePipeline.RecordOf(certificateId, issued, request.Fingerprint, actor));
+                    IReadOnlyList<OrderResult> recorded = await recorder.StepAsync("8 RecordIssuedBatchAsync (one record: tx + audit)", () =>
+                        enrollment.RecordIssuedBatchAsync([record]));
+                    if (recorded[0].Code != OrderCode.Done)
+                    {
+                        throw new InvalidOperationException($"order {order.Serial}: {recorded[0].Code}");
+                    }
+
+                    recorder.Step("9 response JSON", () => JsonSerializer.SerializeToUtf8Bytes(IssuancePipeline.ResponseOf(issued), WebJson));
                 }
 
-                recorder.Step("8 response JSON", () => JsonSerializer.SerializeToUtf8Bytes(Response(ca, certificate), WebJson));
+                recorder.Add("total (sum of the above)", Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
             }
-
-            recorder.Add("total (sum of the above)", Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
         }
 
         var steps = recorder.Snapshot();
@@ -165,7 +167,7 @@ internal static class Breakdown
                 var enrollment = new EnrollmentService(db, audit, new TokenStateMachine(db, audit, time), time);
                 EnrollmentTicket ticket = EnrollmentTicket.Decode(Ticket(order), secrets.TicketKey, time.GetUtcNow())!;
                 EnrollmentStatus status = (await enrollment.FindByTokenAsync(ticket.Serial))!;
-                var result = await new IssuancePipeline(ca, enrollment, writer, db, new Kagi.Registry.Authorities.IssuingAuthorityStore(db, audit, time), time).IssueAsync(status, csrs[first + k], actor, CancellationToken.None);
+                var result = await new IssuancePipeline(ca, enrollment, writer, db, new IssuingAuthorityStore(db, audit, time), time).IssueAsync(status, csrs[first + k], actor, CancellationToken.None);
                 if (result.Result is not Ok<IssuedCertificateResponse> ok)
                 {
                     throw new InvalidOperationException($"order {order.Serial}: {result.Result}");
@@ -225,14 +227,6 @@ internal static class Breakdown
             }
         }
     }
-
-    private static IssuedCertificateResponse Response(CaService ca, X509Certificate2 certificate) => new(
-        Convert.ToBase64String(certificate.RawData),
-        ca.Chain.Select(c => Convert.ToBase64String(c.RawData)).ToArray(),
-        certificate.SerialNumber,
-        certificate.Subject,
-        new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
-        new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
 
     private static JsonSerializerOptions CreateJson()
     {

@@ -32,7 +32,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Kagi.Agent.Devices;
@@ -151,26 +150,20 @@ static string Hex(AttributeValue value) => value.IsAvailable ? Convert.ToHexStri
 static async Task<int> PollAsync(OpencryptokiToken ock, int rounds)
 {
     // Warm up the socket code first, so that the runtime opens nothing new between the steps below.
-    using (var warm = new TcpListener(IPAddress.Loopback, 0))
-    {
-        warm.Start();
-        using var client = new TcpClient();
-        client.Connect((IPEndPoint)warm.LocalEndpoint);
-        warm.Stop();
-    }
+    FileDescriptors.WarmUpSockets();
 
     var settings = new KagiSettings { Module = (ock.Module, ModuleSource.Option) };
     var listeners = new List<(TcpListener Listener, int Fd, int Port)>();
     bool seen = true;
     using var hub = new DeviceHub(settings);
-    int lockFd = Fds().Where(kv => kv.Value.EndsWith("LCK..APIlock", StringComparison.Ordinal)).Select(kv => kv.Key).DefaultIfEmpty(-1).First();
+    int lockFd = FileDescriptors.ApiLockFd(FileDescriptors.Open());
     await hub.PollAsync(CancellationToken.None);
     seen &= hub.Current.Any(t => t.Label == ock.Label);
 
     // After each round a new listening socket, as the agent's listener and its browsers' WebSockets are opened
     // while it polls: when a round finalized opencryptoki, the next one takes the number of a descriptor it closed.
     Listen(listeners);
-    Dictionary<int, string> before = Fds();
+    Dictionary<int, string> before = FileDescriptors.Open();
 
     // The agent: DeviceHub.PollAsync (DevicePoller).
     for (int i = 1; i < rounds; i++)
@@ -227,11 +220,9 @@ static async Task<int> PollAsync(OpencryptokiToken ock, int rounds)
         seen &= inserted;
     }
 
-    Dictionary<int, string> after = Fds();
-    var changed = before.Where(kv => !after.TryGetValue(kv.Key, out string? now) || now != kv.Value)
-        .Select(kv => $"{kv.Key} ({kv.Value}) is {(after.TryGetValue(kv.Key, out string? now) ? now : "CLOSED")}")
-        .ToList();
-    var refused = listeners.Select(l => (l.Fd, Result: Connect(l.Port)))
+    Dictionary<int, string> after = FileDescriptors.Open();
+    var changed = FileDescriptors.Changed(before, after).Select(c => $"{c.Fd} ({c.Was}) is {c.Now ?? "CLOSED"}").ToList();
+    var refused = listeners.Select(l => (l.Fd, Result: FileDescriptors.Connect(l.Port)))
         .Where(x => x.Result != "OK")
         .Select(x => $"listener fd {x.Fd}: {x.Result}")
         .ToList();
@@ -265,39 +256,4 @@ static void Listen(List<(TcpListener Listener, int Fd, int Port)> listeners)
     var listener = new TcpListener(IPAddress.Loopback, 0);
     listener.Start();
     listeners.Add((listener, (int)listener.Server.Handle, ((IPEndPoint)listener.LocalEndpoint).Port));
-}
-
-static string Connect(int port)
-{
-    try
-    {
-        using var client = new TcpClient();
-        client.Connect(IPAddress.Loopback, port);
-        return "OK";
-    }
-    catch (SocketException e)
-    {
-        return e.SocketErrorCode + ": " + e.Message;
-    }
-}
-
-// This process's open file descriptors and what they point to.
-static Dictionary<int, string> Fds() =>
-    Directory.GetFiles("/proc/self/fd")
-        .Select(p => int.Parse(Path.GetFileName(p), CultureInfo.InvariantCulture))
-        .Select(n => (n, t: Target(n)))
-        .Where(x => x.t is not null)
-        .ToDictionary(x => x.n, x => x.t!);
-
-static string? Target(int fd)
-{
-    var buffer = new byte[512];
-    long n = Native.ReadLink($"/proc/self/fd/{fd}", buffer, buffer.Length);
-    return n < 0 ? null : Encoding.UTF8.GetString(buffer, 0, (int)n);
-}
-
-internal static partial class Native
-{
-    [LibraryImport("libc", EntryPoint = "readlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    internal static partial long ReadLink(string path, byte[] buffer, long size);
 }

@@ -32,20 +32,14 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Kagi.Pkcs11.Interop;
+using Kagi.Testing;
 
 string module = args.Length > 0 ? args[0] : "/usr/lib/x86_64-linux-gnu/pkcs11/libopencryptoki.so";
 int cycles = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
 
 // Warm up the socket code and the console first, so that the runtime opens nothing new between the steps below.
-using (var warm = new TcpListener(IPAddress.Loopback, 0))
-{
-    warm.Start();
-    using var client = new TcpClient();
-    client.Connect((IPEndPoint)warm.LocalEndpoint);
-    warm.Stop();
-}
+FileDescriptors.WarmUpSockets();
 
 Console.Error.WriteLine($"static: module {module}");
 if (!Pkcs11Library.TryLoad(module, out Pkcs11Library? library, out ModuleLoadFailure? failure))
@@ -55,7 +49,7 @@ if (!Pkcs11Library.TryLoad(module, out Pkcs11Library? library, out ModuleLoadFai
 }
 
 int lockFd = -1;
-Cycle(library!, () => lockFd = Fds().Where(kv => kv.Value.EndsWith("LCK..APIlock", StringComparison.Ordinal)).Select(kv => kv.Key).DefaultIfEmpty(-1).First());
+Cycle(library!, () => lockFd = FileDescriptors.ApiLockFd(FileDescriptors.Open()));
 
 string afterFinalize = lockFd < 0 ? "-" : Target(lockFd);
 using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -64,24 +58,20 @@ int port = ((IPEndPoint)listener.LocalEndpoint).Port;
 int fd = (int)listener.Server.Handle;
 Console.Error.WriteLine($"static: cycle 1: opencryptoki's API lock file was fd {lockFd}; after C_Finalize fd {lockFd} is {afterFinalize}");
 Console.Error.WriteLine($"static: listener on 127.0.0.1:{port} is fd {fd} -> {Target(fd)}");
-Console.Error.WriteLine($"static: connect to the listener: {Connect(port)}");
+Console.Error.WriteLine($"static: connect to the listener: {FileDescriptors.Connect(port)}");
 int broken = 0;
 for (int c = 2; c <= cycles; c++)
 {
-    Dictionary<int, string> before = Fds();
+    Dictionary<int, string> before = FileDescriptors.Open();
     Cycle(library!, () => { });
 
-    Dictionary<int, string> after = Fds();
-    foreach ((int n, string t) in before)
+    foreach ((int n, string t, string? t2) in FileDescriptors.Changed(before, FileDescriptors.Open()))
     {
-        if (!after.TryGetValue(n, out string? t2) || t2 != t)
-        {
-            broken++;
-            Console.Error.WriteLine($"static: cycle {c}: fd {n} ({t}), open before C_Initialize, is {t2 ?? "CLOSED"} after C_Finalize");
-        }
+        broken++;
+        Console.Error.WriteLine($"static: cycle {c}: fd {n} ({t}), open before C_Initialize, is {t2 ?? "CLOSED"} after C_Finalize");
     }
 
-    Console.Error.WriteLine($"static: cycle {c}: connect to the listener: {Connect(port)}");
+    Console.Error.WriteLine($"static: cycle {c}: connect to the listener: {FileDescriptors.Connect(port)}");
 }
 
 Console.Error.WriteLine($"static: {broken} fd(s) changed underneath this program");
@@ -97,36 +87,5 @@ static void Cycle(Pkcs11Library library, Action whileInitialized)
     Console.Error.WriteLine($"static: C_Finalize: {library.C_Finalize()}");
 }
 
-static string Connect(int port)
-{
-    try
-    {
-        using var client = new TcpClient();
-        client.Connect(IPAddress.Loopback, port);
-        return "OK";
-    }
-    catch (SocketException e)
-    {
-        return e.SocketErrorCode + ": " + e.Message;
-    }
-}
-
-static Dictionary<int, string> Fds() =>
-    Directory.GetFiles("/proc/self/fd")
-        .Select(p => int.Parse(Path.GetFileName(p), CultureInfo.InvariantCulture))
-        .Select(n => (n, t: Target(n)))
-        .Where(x => x.t != "CLOSED")
-        .ToDictionary(x => x.n, x => x.t);
-
-static string Target(int fd)
-{
-    var buffer = new byte[256];
-    long n = Native.ReadLink($"/proc/self/fd/{fd}", buffer, buffer.Length);
-    return n < 0 ? "CLOSED" : System.Text.Encoding.UTF8.GetString(buffer, 0, (int)n);
-}
-
-internal static partial class Native
-{
-    [LibraryImport("libc", EntryPoint = "readlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    internal static partial long ReadLink(string path, byte[] buffer, long size);
-}
+// What an fd points to, "CLOSED" when it is not open.
+static string Target(int fd) => FileDescriptors.Target(fd) ?? "CLOSED";

@@ -43,15 +43,11 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
         EnrollmentOrder order = status.Order!;
 
         // 2. Profile: the subject comes from registration data, never from the CSR.
-        // The order's certificate ID already carries the configured prefix (the registry and the profile share
-        // Kagi:Profile:CertificateIdPrefix), and the profile adds it again, so it is passed without.
-        string prefix = ca.Profile.CertificateIdPrefix;
-        string id = order.CertificateId.StartsWith(prefix, StringComparison.Ordinal) ? order.CertificateId[prefix.Length..] : order.CertificateId;
-        var subject = new SubjectData(status.User!.RomanizedName, id);
+        SubjectData subject = SubjectOf(status);
 
         // 3. Policy: one certificate per order unless reopened; idempotent for the same CSR. Both checks (the
         // certificate already issued for this CSR, and whether the key was certified) are read in one query.
-        var (existing, keyCertified, generation) = await PolicyAsync(order.CertificateId, request, cancellationToken).ConfigureAwait(false);
+        var (existing, keyCertified, generation) = await CheckPolicyAsync(order.CertificateId, request, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
             return TypedResults.Ok(existing);
@@ -71,26 +67,14 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
                 : ApiProblem.Conflict(ErrorCodes.PublicKeyReused, "This public key was certified before; generate a new key pair.");
         }
 
-        // 4. Sign with the active CA (after a rollover on another instance, the new one: the policy query read the
-        // active generation, and a newer one is loaded first).
-        await ca.RefreshToAsync(authorities, generation, cancellationToken).ConfigureAwait(false);
-        EncodedByCa issued = ca.IssueEncoded(request, subject, time.GetUtcNow());
-        EncodedCertificate certificate = issued.Certificate;
+        // 4. Sign with the active CA.
+        EncodedByCa issued = await SignAsync(request, subject, generation, cancellationToken).ConfigureAwait(false);
 
         // 5 + 6. Persist and audit in one transaction, shared with concurrent issuances (group commit).
-        var entity = new IssuedCertificate
-        {
-            Serial = certificate.SerialNumber,
-            IssuerCaId = issued.IssuerId,
-            SubjectPublicKeySha256 = certificate.SubjectPublicKeyInfoSha256.ToArray(),
-            Der = certificate.Der.ToArray(),
-            NotBefore = certificate.NotBefore,
-            NotAfter = certificate.NotAfter,
-        };
-        OrderResult recorded = await recorder.RecordAsync(new IssuanceRecord(order.CertificateId, entity, issued.IssuerId, request.Fingerprint, actor), cancellationToken).ConfigureAwait(false);
+        OrderResult recorded = await recorder.RecordAsync(RecordOf(order.CertificateId, issued, request.Fingerprint, actor), cancellationToken).ConfigureAwait(false);
         if (recorded.Code == OrderCode.Done)
         {
-            return TypedResults.Ok(Response(certificate, issued.Chain));
+            return TypedResults.Ok(ResponseOf(issued));
         }
 
         // Lost a race with another request or instance: answer with what won if it was the same CSR.
@@ -103,12 +87,46 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
     }
 
     /// <summary>
-    /// The certificate already issued for this CSR on this order (as <see cref="ExistingAsync"/>), whether the CSR's
-    /// public key was certified before (as <see cref="EnrollmentService.IsPublicKeyCertifiedAsync"/>), and the active
-    /// CA generation (as <see cref="Kagi.Registry.Authorities.IssuingAuthorityStore.ActiveGenerationAsync"/>), in one query.
+    /// Step 2 of <see cref="IssueAsync"/>, the profile: the subject data of <paramref name="status"/>'s certificate,
+    /// from registration data only (the user's romanized name and the order's certificate ID), never from the CSR.
     /// </summary>
-    private async Task<(IssuedCertificateResponse? Existing, bool KeyCertified, int Generation)> PolicyAsync(string certificateId, ValidatedCsr request, CancellationToken cancellationToken)
+    /// <param name="status">An enrollment status with its user and order (as <see cref="IssueAsync"/> takes it).</param>
+    /// <returns>The subject data, with the certificate ID passed without the profile's prefix (the profile adds it).</returns>
+    /// <exception cref="ArgumentException">The status has no user or no order.</exception>
+    public SubjectData SubjectOf(EnrollmentStatus status)
     {
+        ArgumentNullException.ThrowIfNull(status);
+        if (status.Order is not { } order || status.User is not { } user)
+        {
+            throw new ArgumentException("The enrollment status has no order or no user.", nameof(status));
+        }
+
+        // The order's certificate ID already carries the configured prefix (the registry and the profile share
+        // Kagi:Profile:CertificateIdPrefix), and the profile adds it again, so it is passed without.
+        string prefix = ca.Profile.CertificateIdPrefix;
+        string id = order.CertificateId.StartsWith(prefix, StringComparison.Ordinal) ? order.CertificateId[prefix.Length..] : order.CertificateId;
+        return new SubjectData(user.RomanizedName, id);
+    }
+
+    /// <summary>
+    /// Step 3 of <see cref="IssueAsync"/>, the policy check: the certificate already issued for this CSR on this order
+    /// (as <see cref="ExistingAsync"/>), whether the CSR's public key was certified before (as
+    /// <see cref="EnrollmentService.IsPublicKeyCertifiedAsync"/>), and the active CA generation (as
+    /// <see cref="Kagi.Registry.Authorities.IssuingAuthorityStore.ActiveGenerationAsync"/>), in one compiled query.
+    /// </summary>
+    /// <param name="certificateId">The order's certificate ID.</param>
+    /// <param name="request">The validated CSR.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>
+    /// <c>Existing</c>: the answer for the certificate already issued for this CSR on this order, or null when there is
+    /// none (then the order may still be issued or stored with another CSR: the caller checks its state);
+    /// <c>KeyCertified</c>: true when any issued certificate has the CSR's public key; <c>Generation</c>: the active CA
+    /// generation recorded (0: none), for <see cref="SignAsync"/>.
+    /// </returns>
+    /// <exception cref="Kagi.Ca.CaException">A recorded CA the answer needs cannot be loaded.</exception>
+    public async Task<(IssuedCertificateResponse? Existing, bool KeyCertified, int Generation)> CheckPolicyAsync(string certificateId, ValidatedCsr request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         string csrFingerprint = request.Fingerprint;
         byte[] keyHash = System.Security.Cryptography.SHA256.HashData(request.SubjectPublicKeyInfo.Span);
         PolicyRow? row = await CompiledQueries.For<Queries>(db).Policy(db, certificateId, csrFingerprint, keyHash, cancellationToken).ConfigureAwait(false);
@@ -130,6 +148,66 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
         return (Response(certificate, ca.ChainOf(row.IssuerCaId) ?? ca.Chain), row.KeyCertified, generation);
     }
 
+    /// <summary>
+    /// Step 4 of <see cref="IssueAsync"/>: signs with the active CA, after loading a newer CA set when
+    /// <paramref name="generation"/> (read by <see cref="CheckPolicyAsync"/>) is not the loaded one (a rollover on
+    /// another instance).
+    /// </summary>
+    /// <param name="request">The validated CSR.</param>
+    /// <param name="subject">The subject data (<see cref="SubjectOf"/>).</param>
+    /// <param name="generation">The active CA generation recorded (0: none, keep the loaded set).</param>
+    /// <param name="cancellationToken">Cancels the reload (not the signature).</param>
+    /// <returns>The encoded certificate with its issuer's ID and chain.</returns>
+    /// <exception cref="Kagi.Ca.CaException">The active CA cannot be loaded or is not valid now, or the subject data is invalid.</exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The CA key failed to sign.</exception>
+    public async Task<EncodedByCa> SignAsync(ValidatedCsr request, SubjectData subject, int generation, CancellationToken cancellationToken)
+    {
+        await ca.RefreshToAsync(authorities, generation, cancellationToken).ConfigureAwait(false);
+        return ca.IssueEncoded(request, subject, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Step 5 of <see cref="IssueAsync"/>: the registry record of a certificate just issued, every field from the
+    /// encoding (the DER is not decoded), for <see cref="IssuanceRecorder.RecordAsync"/> or
+    /// <see cref="EnrollmentService.RecordIssuedBatchAsync"/>.
+    /// </summary>
+    /// <param name="certificateId">The order's certificate ID.</param>
+    /// <param name="issued">The certificate as <see cref="SignAsync"/> returned it.</param>
+    /// <param name="csrFingerprint">The CSR's fingerprint (<see cref="ValidatedCsr.Fingerprint"/>).</param>
+    /// <param name="actor">Who issues, for the audit log.</param>
+    /// <returns>The record (never null).</returns>
+    public static IssuanceRecord RecordOf(string certificateId, EncodedByCa issued, string csrFingerprint, AuditActor actor)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        EncodedCertificate certificate = issued.Certificate;
+        var entity = new IssuedCertificate
+        {
+            Serial = certificate.SerialNumber,
+            IssuerCaId = issued.IssuerId,
+            SubjectPublicKeySha256 = certificate.SubjectPublicKeyInfoSha256.ToArray(),
+            Der = certificate.Der.ToArray(),
+            NotBefore = certificate.NotBefore,
+            NotAfter = certificate.NotAfter,
+        };
+        return new IssuanceRecord(certificateId, entity, issued.IssuerId, csrFingerprint, actor);
+    }
+
+    /// <summary>The enrollment API's answer for a certificate just issued: every field comes with the encoding (no decoding of the DER).</summary>
+    /// <param name="issued">The certificate as <see cref="SignAsync"/> returned it.</param>
+    /// <returns>The response (never null).</returns>
+    public static IssuedCertificateResponse ResponseOf(EncodedByCa issued)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        EncodedCertificate certificate = issued.Certificate;
+        return new(
+            Convert.ToBase64String(certificate.Der.Span),
+            issued.Chain.Select(c => Convert.ToBase64String(c.RawDataMemory.Span)).ToArray(),
+            certificate.SerialNumber,
+            certificate.Subject,
+            certificate.NotBefore,
+            certificate.NotAfter);
+    }
+
     private async Task<IssuedCertificateResponse?> ExistingAsync(string certificateId, string csrFingerprint, CancellationToken cancellationToken)
     {
         var issued = await (from o in db.EnrollmentOrders.AsNoTracking()
@@ -146,15 +224,6 @@ public sealed class IssuancePipeline(CaService ca, EnrollmentService enrollment,
         await ca.RefreshAsync(authorities, cancellationToken).ConfigureAwait(false);
         return Response(certificate, ca.ChainOf(issued.IssuerCaId) ?? ca.Chain);
     }
-
-    // The answer for a certificate just issued: every field comes with the encoding (no decoding of the DER).
-    private static IssuedCertificateResponse Response(EncodedCertificate certificate, IReadOnlyList<X509Certificate2> chain) => new(
-        Convert.ToBase64String(certificate.Der.Span),
-        chain.Select(c => Convert.ToBase64String(c.RawDataMemory.Span)).ToArray(),
-        certificate.SerialNumber,
-        certificate.Subject,
-        certificate.NotBefore,
-        certificate.NotAfter);
 
     /// <summary>The enrollment API's answer for <paramref name="certificate"/> issued under <paramref name="chain"/>.</summary>
     internal static IssuedCertificateResponse Response(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain) => new(

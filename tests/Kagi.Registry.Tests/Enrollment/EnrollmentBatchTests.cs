@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Kagi.Registry.Audit;
 using Kagi.Registry.Enrollment;
@@ -64,8 +65,21 @@ public abstract class EnrollmentBatchTests(TestDatabase database)
         Assert.Equal(certificate.RawData, (await r.Db.IssuedCertificates.SingleAsync(x => x.OrderId == order.OrderId)).Der);
     }
 
-    private static IssuanceRecord Record(string certificateId, X509Certificate2 certificate) =>
-        IssuanceRecord.Create(certificateId, certificate, "ca-1", Csr, Services.Operator)!;
+    // The record as the issuance pipeline makes it (IssuancePipeline.RecordOf, from the certificate's encoding).
+    private static IssuanceRecord Record(string certificateId, X509Certificate2 certificate) => new(
+        certificateId,
+        new IssuedCertificate
+        {
+            Serial = certificate.SerialNumber,
+            IssuerCaId = "ca-1",
+            SubjectPublicKeySha256 = SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()),
+            Der = certificate.RawData,
+            NotBefore = certificate.NotBefore.ToUniversalTime(),
+            NotAfter = certificate.NotAfter.ToUniversalTime(),
+        },
+        "ca-1",
+        Csr,
+        Services.Operator);
 }
 
 public sealed class SqliteEnrollmentBatchTests(SqliteDatabase database) : EnrollmentBatchTests(database), IClassFixture<SqliteDatabase>;

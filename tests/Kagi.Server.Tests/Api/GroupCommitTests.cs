@@ -1,11 +1,14 @@
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Kagi.Ca.Profiles;
+using Kagi.Ca.Requests;
 using Kagi.Registry.Audit;
 using Kagi.Registry.Data;
 using Kagi.Registry.Enrollment;
 using Kagi.Registry.Entities;
 using Kagi.Registry.Inventory;
+using Kagi.Server.Ca;
 using Kagi.Server.Enrollment;
 using Kagi.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -47,17 +50,16 @@ public class GroupCommitTests
         string[] certificateIds = await SeedOrdersAsync(server, orders);
         IssuanceRecorder recorder = server.Services.GetRequiredService<IssuanceRecorder>();
 
-        // Two different certificates race for every order.
-        var certificates = new List<(string CertificateId, X509Certificate2 Certificate)>();
+        // Two different certificates race for every order, each issued and made a record as the issuance pipeline does.
+        CaService ca = server.Services.GetRequiredService<CaService>();
+        var records = new List<IssuanceRecord>();
         foreach (string id in certificateIds)
         {
-            certificates.Add((id, NewCertificate()));
-            certificates.Add((id, NewCertificate()));
+            records.Add(NewRecord(ca, id));
+            records.Add(NewRecord(ca, id));
         }
 
-        Task<OrderResult>[] pending = certificates
-            .Select(c => recorder.RecordAsync(IssuanceRecord.Create(c.CertificateId, c.Certificate, "ca-1", new string('c', 64), Actor)!, CancellationToken.None))
-            .ToArray();
+        Task<OrderResult>[] pending = records.Select(c => recorder.RecordAsync(c, CancellationToken.None)).ToArray();
         OrderResult[] results = await Task.WhenAll(pending);
 
         // Exactly one of the two records of each order was written.
@@ -71,7 +73,7 @@ public class GroupCommitTests
         using (IServiceScope scope = server.Services.CreateScope())
         {
             KagiDbContext db = scope.ServiceProvider.GetRequiredService<KagiDbContext>();
-            string[] written = certificates.Where((_, k) => results[k].Code == OrderCode.Done).Select(c => c.Certificate.SerialNumber).Order(StringComparer.Ordinal).ToArray();
+            string[] written = records.Where((_, k) => results[k].Code == OrderCode.Done).Select(c => c.Certificate.Serial).Order(StringComparer.Ordinal).ToArray();
             string[] stored = (await db.IssuedCertificates.Select(c => c.Serial).ToListAsync()).Order(StringComparer.Ordinal).ToArray();
             Assert.Equal(written, stored);
             foreach (string id in certificateIds)
@@ -88,11 +90,7 @@ public class GroupCommitTests
         // The writer shared transactions (48 records handed in at once cannot all have gone one by one), and wrote
         // every record once.
         Assert.Contains(batchSizes, size => size > 1);
-        Assert.Equal(certificates.Count, batchSizes.Sum());
-        foreach (var (_, certificate) in certificates)
-        {
-            certificate.Dispose();
-        }
+        Assert.Equal(records.Count, batchSizes.Sum());
     }
 
     private static async Task<string[]> SeedOrdersAsync(KagiServerFactory server, int count)
@@ -114,11 +112,11 @@ public class GroupCommitTests
         return ids;
     }
 
-    private static X509Certificate2 NewCertificate()
+    private static IssuanceRecord NewRecord(CaService ca, string certificateId)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=SATO Hanako", key, HashAlgorithmName.SHA256);
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now.AddMinutes(-1), now.AddYears(1));
+        ValidatedCsr csr = CsrValidator.Validate(new CertificateRequest("CN=ignored", key, HashAlgorithmName.SHA256).CreateSigningRequest(), ca.KeyPolicy).Csr!;
+        EncodedByCa issued = ca.IssueEncoded(csr, new SubjectData("SATO Hanako", certificateId), DateTimeOffset.UtcNow);
+        return IssuancePipeline.RecordOf(certificateId, issued, new string('c', 64), Actor);
     }
 }
