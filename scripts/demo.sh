@@ -12,12 +12,15 @@
 #                               PIN, and runs `kagi agent` (server kept running) so a person can store its
 #                               certificate through the browser wizard, view/export it and change the PIN; the
 #                               server's portal page (/portal) finds the agent. Ctrl+C stops both.
+#   scripts/demo.sh --wizard    the same second token, but the terminal wizard (`kagi wizard`) runs in this terminal
+#                               against the running server; the server stops when the wizard ends.
 set -euo pipefail
-browser=0
+second=""
 case "${1:-}" in
     "") ;;
-    --browser) browser=1 ;;
-    *) echo "usage: scripts/demo.sh [--browser]" >&2; exit 2 ;;
+    --browser) second=browser ;;
+    --wizard) second=wizard ;;
+    *) echo "usage: scripts/demo.sh [--browser | --wizard]" >&2; exit 2 ;;
 esac
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$PWD"
@@ -93,9 +96,9 @@ echo "certificate logged in over TLS client authentication at $client_auth/whoam
 echo "Try: source .kagi-demo/env && scripts/kagi login && scripts/kagi cert show FC... && scripts/kagi pin change"
 echo "Restart the demo server with: KAGI_DATA=.kagi-demo/server KAGI_URLS=$KAGI_SERVER scripts/kagi-server --Kagi:ClientAuth:Url=$client_auth"
 
-if ((browser)); then
+if [[ -n "$second" ]]; then
     echo
-    echo "== Browser demo: a second token (its own SoftHSM2 folder) for Hanako Sato, ready for the agent's wizard"
+    echo "== Second demo: a second token (its own SoftHSM2 folder) for Hanako Sato, ready for the $second"
     mkdir -p "$demo/browser-tokens"
     printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$demo/browser-tokens" > "$demo/browser-softhsm2.conf"
     export SOFTHSM2_CONF="$demo/browser-softhsm2.conf"
@@ -109,7 +112,15 @@ if ((browser)); then
     mail2="$(ls -t "$demo/server/mail"/*.eml | head -n 1)"
     storage_pin2="$(tr -d '\r' < "$mail2" | sed -e ':a' -e '/=$/{N;s/=\n//;ba' -e '}' | sed -n 's/.*Storage PIN: \([A-Za-z0-9]*\).*/\1/p' | head -n 1)"
     echo "   token $serial2 assigned to Hanako Sato; storage PIN (from $(basename "$mail2")): $storage_pin2"
-    echo "   Portal page: $KAGI_SERVER/portal (the browser must trust $KAGI_SERVER_CA, or accept the warning)"
-    echo "== Starting kagi agent (Ctrl+C stops it and the server)"
-    scripts/kagi agent --allow-origin "$KAGI_SERVER"
+    printf 'export SOFTHSM2_CONF="%s"\n' "$SOFTHSM2_CONF" > "$demo/env-second"
+    if [[ "$second" == browser ]]; then
+        echo "   Portal page: $KAGI_SERVER/portal (the browser must trust $KAGI_SERVER_CA, or accept the warning)"
+        echo "== Starting kagi agent (Ctrl+C stops it and the server)"
+        scripts/kagi agent --allow-origin "$KAGI_SERVER"
+    else
+        echo "== Starting the wizard: choose 1 (store a certificate), type the storage PIN above at STEP 3, choose a user"
+        echo "   PIN at STEP 4. Enter goes on, c cancels. The server stops when the wizard ends."
+        scripts/kagi wizard || true
+        echo "Afterwards: source .kagi-demo/env && source .kagi-demo/env-second && scripts/kagi certs"
+    fi
 fi
