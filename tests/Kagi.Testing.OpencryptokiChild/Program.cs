@@ -21,6 +21,10 @@
 //               token with a non-default SO PIN (scripts/opencryptoki-setup.sh).
 //   restore     reads object names to keep from stdin; sets the documented user PIN again (SO C_InitPIN), destroys
 //               every other object and prints what is left
+//   keys        generates, with the documented user PIN, a key pair of each type Kagi makes (EC P-256 and P-384 when the
+//               token offers CKM_EC_KEY_PAIR_GEN, RSA-2048) and an RSA-2048 distribution key (not CKA_PRIVATE) with
+//               TokenKeyGenerator, reads their attributes back and destroys them; prints JSON: for each key
+//               "private"/"public" attribute name -> true/false/null (not available), or "error" (the CKR name).
 //   poll N      the product's paths that used to re-initialize the module, N rounds each, in a long-lived process
 //               that opens a listening socket after every round: the agent's DeviceHub.PollAsync, ModuleSet
 //               Open/Dispose (a module loaded again), kagi watch's TokenWatcher with ModuleSet.Rescan. Prints JSON:
@@ -110,8 +114,11 @@ try
             }
 
             return 0;
+        case "keys":
+            Console.WriteLine(JsonSerializer.Serialize(Keys(slot, ock.UserPin)));
+            return 0;
         default:
-            Console.Error.WriteLine("usage: kagi-ock-child objects|distribute|restore|poll N");
+            Console.Error.WriteLine("usage: kagi-ock-child objects|distribute|restore|keys|poll N");
             return 2;
     }
 }
@@ -142,6 +149,71 @@ static List<string> Objects(Slot slot, string userPin, HashSet<string>? keep)
 
     session.Logout();
     return names;
+}
+
+// The keys command (see the top of this file).
+static Dictionary<string, object> Keys(Slot slot, string userPin)
+{
+    (string Name, ulong Type)[] privateAttributes =
+    [
+        ("CKA_SIGN", CKA.CKA_SIGN), ("CKA_SIGN_RECOVER", CKA.CKA_SIGN_RECOVER), ("CKA_DECRYPT", CKA.CKA_DECRYPT),
+        ("CKA_UNWRAP", CKA.CKA_UNWRAP), ("CKA_DERIVE", CKA.CKA_DERIVE), ("CKA_SENSITIVE", CKA.CKA_SENSITIVE),
+        ("CKA_EXTRACTABLE", CKA.CKA_EXTRACTABLE), ("CKA_ALWAYS_SENSITIVE", CKA.CKA_ALWAYS_SENSITIVE),
+        ("CKA_NEVER_EXTRACTABLE", CKA.CKA_NEVER_EXTRACTABLE), ("CKA_PRIVATE", CKA.CKA_PRIVATE), ("CKA_TOKEN", CKA.CKA_TOKEN),
+    ];
+    (string Name, ulong Type)[] publicAttributes =
+    [
+        ("CKA_VERIFY", CKA.CKA_VERIFY), ("CKA_VERIFY_RECOVER", CKA.CKA_VERIFY_RECOVER), ("CKA_ENCRYPT", CKA.CKA_ENCRYPT),
+        ("CKA_WRAP", CKA.CKA_WRAP), ("CKA_DERIVE", CKA.CKA_DERIVE), ("CKA_PRIVATE", CKA.CKA_PRIVATE), ("CKA_TOKEN", CKA.CKA_TOKEN),
+    ];
+    bool ec = slot.GetMechanisms().Contains(CKM.CKM_EC_KEY_PAIR_GEN);
+    var keys = new List<(string Name, KeySpec Spec, bool NeedsLogin)>();
+    if (ec)
+    {
+        keys.Add(("EcP256", KeySpec.EcP256, true));
+        keys.Add(("EcP384", KeySpec.EcP384, true));
+    }
+
+    keys.Add(("Rsa2048", KeySpec.Rsa2048, true));
+    keys.Add(("distribution", KeySpec.Rsa2048, false));
+    var report = new Dictionary<string, object>();
+    using Session session = slot.OpenSession(readWrite: true);
+    session.Login(CKU.CKU_USER, Encoding.UTF8.GetBytes(userPin));
+    try
+    {
+        foreach ((string name, KeySpec spec, bool needsLogin) in keys)
+        {
+            byte[] id = System.Security.Cryptography.RandomNumberGenerator.GetBytes(8);
+            try
+            {
+                TokenKeyPair pair = TokenKeyGenerator.Generate(session, spec, "kagi-ock-child keys", id, needsLogin);
+                report[name] = new Dictionary<string, object>
+                {
+                    ["private"] = Read(session, pair.PrivateKey, privateAttributes),
+                    ["public"] = Read(session, pair.PublicKey, publicAttributes),
+                };
+                session.DestroyObject(pair.PrivateKey);
+                session.DestroyObject(pair.PublicKey);
+            }
+            catch (Pkcs11Exception e)
+            {
+                report[name] = new Dictionary<string, object> { ["error"] = CkrNames.Name(e.Result) };
+            }
+        }
+    }
+    finally
+    {
+        session.Logout();
+    }
+
+    return report;
+}
+
+static Dictionary<string, bool?> Read(Session session, ulong handle, (string Name, ulong Type)[] attributes)
+{
+    IReadOnlyList<AttributeValue> values = session.GetAttributes(handle, [.. attributes.Select(a => a.Type)]);
+    return attributes.Select((a, i) => (a.Name, Value: values[i].IsAvailable ? values[i].AsBool() : (bool?)null))
+        .ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal);
 }
 
 static string Hex(AttributeValue value) => value.IsAvailable ? Convert.ToHexString(value.AsBytes()) : "-";

@@ -19,6 +19,12 @@ public sealed class PinStrengthEvaluator
     /// <summary>The shortest name part that matches when merely contained in a PIN (<see cref="PinWeakness.ContainsName"/>): 3.</summary>
     public const int NameMinimumPartLength = 3;
 
+    /// <summary>The shortest PIN that can be a <see cref="PinWeakness.KeyboardPattern"/>: 4.</summary>
+    public const int KeyboardPatternMinimumLength = 4;
+
+    /// <summary>The shortest PIN that can be an <see cref="PinWeakness.InterleavedSequence"/> (two characters of each sequence): 4.</summary>
+    public const int InterleavedMinimumLength = 4;
+
     /// <summary>A PIN shorter than this is always <see cref="PinStrengthLevel.Low"/>: 4.</summary>
     public const int LowBelowLength = 4;
 
@@ -37,7 +43,10 @@ public sealed class PinStrengthEvaluator
         | (1u << (int)PinWeakness.CalendarDate)
         | (1u << (int)PinWeakness.JapaneseEraDate)
         | (1u << (int)PinWeakness.PhoneNumberLike)
-        | (1u << (int)PinWeakness.ContainsName);
+        | (1u << (int)PinWeakness.ContainsName)
+        | (1u << (int)PinWeakness.CommonPin)
+        | (1u << (int)PinWeakness.KeyboardPattern)
+        | (1u << (int)PinWeakness.InterleavedSequence);
 
     private readonly uint _refused;
     private readonly PinNameMatcher _names;
@@ -77,7 +86,7 @@ public sealed class PinStrengthEvaluator
     /// whose <see cref="PinStrengthResult.IsRefused"/> is <see langword="true"/> when any of them is in
     /// <see cref="PinStrengthOptions.RefusedWeaknesses"/>, and whose <see cref="PinStrengthResult.Level"/> is, in this order:
     /// <list type="number">
-    /// <item><see cref="PinStrengthLevel.Low"/> if the PIN is refused, or has any predictable-pattern weakness (the first six
+    /// <item><see cref="PinStrengthLevel.Low"/> if the PIN is refused, or has any predictable-pattern weakness (the first nine
     /// <see cref="PinWeakness"/> values, whether or not they are configured to refuse), or is shorter than <see cref="LowBelowLength"/>,
     /// or is only digits and at most <see cref="LowDigitsOnlyMaximumLength"/> long;</item>
     /// <item><see cref="PinStrengthLevel.High"/> if it has no weakness at all, is at least <see cref="HighMinimumLength"/> long,
@@ -95,6 +104,12 @@ public sealed class PinStrengthEvaluator
         found |= Flag(PinWeakness.JapaneseEraDate, PinDatePatterns.IsJapaneseEraDate(pin));
         found |= Flag(PinWeakness.PhoneNumberLike, PinPhoneNumberPattern.IsPhoneNumberLike(pin));
         found |= Flag(PinWeakness.ContainsName, _names.Matches(pin));
+        found |= Flag(PinWeakness.CommonPin, PinCommonList.Contains(pin));
+        PinInterleavedPatterns.Kind interleaved = PinInterleavedPatterns.Classify(pin);
+        found |= Flag(
+            PinWeakness.KeyboardPattern,
+            interleaved == PinInterleavedPatterns.Kind.KeyboardWalk || PinKeyboardPatterns.IsKeyboardPattern(pin));
+        found |= Flag(PinWeakness.InterleavedSequence, interleaved == PinInterleavedPatterns.Kind.Sequence);
 
         int digits = 0;
         int letters = 0;

@@ -22,7 +22,8 @@ public sealed class PinStrengthOptions
     /// <summary>
     /// The weaknesses that refuse a PIN by default: the predictable patterns <see cref="PinWeakness.RepeatedCharacter"/>,
     /// <see cref="PinWeakness.SequentialRun"/>, <see cref="PinWeakness.CalendarDate"/>, <see cref="PinWeakness.JapaneseEraDate"/>,
-    /// <see cref="PinWeakness.PhoneNumberLike"/> and <see cref="PinWeakness.ContainsName"/>.
+    /// <see cref="PinWeakness.PhoneNumberLike"/>, <see cref="PinWeakness.ContainsName"/>, <see cref="PinWeakness.CommonPin"/>,
+    /// <see cref="PinWeakness.KeyboardPattern"/> and <see cref="PinWeakness.InterleavedSequence"/>.
     /// </summary>
     public static IReadOnlyList<PinWeakness> DefaultRefusedWeaknesses { get; } = Array.AsReadOnly(
     [
@@ -32,6 +33,9 @@ public sealed class PinStrengthOptions
         PinWeakness.JapaneseEraDate,
         PinWeakness.PhoneNumberLike,
         PinWeakness.ContainsName,
+        PinWeakness.CommonPin,
+        PinWeakness.KeyboardPattern,
+        PinWeakness.InterleavedSequence,
     ]);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Kagi.Agent.Ui;
 using Kagi.Enrollment;
+using Kagi.Tokens.Pins;
 
 namespace Kagi.Agent.BrowserTests.Ui;
 
@@ -22,6 +23,22 @@ public sealed class AgentTextsTests
         Assert.NotEqual(en, ja);
         Assert.True(ja.Any(c => c > 0x3000), "not Japanese: " + ja);
         Assert.False(en.Any(c => c > 0x3000), "not English: " + en);
+    }
+
+    public static TheoryData<PinWeakness> Weaknesses() => new(Enum.GetValues<PinWeakness>());
+
+    [Theory]
+    [MemberData(nameof(Weaknesses))]
+    public void Every_pin_weakness_has_its_own_japanese_and_english_reason(PinWeakness weakness)
+    {
+        string ja = PinDescriptions.Weakness(Texts.JapaneseTexts, weakness);
+        string en = PinDescriptions.Weakness(Texts.EnglishTexts, weakness);
+        Assert.True(ja.Any(c => c > 0x3000), "not Japanese: " + ja);
+        Assert.False(en.Any(c => c > 0x3000), "not English: " + en);
+        foreach (PinWeakness other in Enum.GetValues<PinWeakness>().Where(w => w != weakness))
+        {
+            Assert.NotEqual(PinDescriptions.Weakness(Texts.EnglishTexts, other), en);
+        }
     }
 
     [Theory]

@@ -33,6 +33,12 @@ internal static class OpencryptokiChild
     public static HashSet<string> Restore(IEnumerable<string> keep) => Names(Run("restore", string.Join('\n', keep) + "\n"));
 
     /// <summary>
+    /// Kagi's key pairs generated on the token with the documented user PIN, their attributes read back and the keys
+    /// destroyed (see the keys command in Program.cs).
+    /// </summary>
+    public static JsonElement Keys() => JsonDocument.Parse(Run("keys", stdin: null)).RootElement;
+
+    /// <summary>
     /// The product's token-polling paths (agent DeviceHub, ModuleSet Open/Dispose, kagi watch) for
     /// <paramref name="rounds"/> rounds each in the child, which opens a listening socket after every round; its
     /// report (see the poll command in Program.cs).

@@ -31,6 +31,10 @@ public class CliPinTests
     [InlineData("1234\n5678\n5678\n", "run such as 1234")]
     [InlineData("1234\n19850412\n19850412\n", "looks like a date")]
     [InlineData("1234\nR051231\nR051231\n", "Japanese calendar")]
+    [InlineData("1234\npassword\npassword\n", "commonly used")]
+    [InlineData("1234\nqwerty12\nqwerty12\n", "follows the keyboard")]
+    [InlineData("1234\n1q2w3e4r\n1q2w3e4r\n", "follows the keyboard")]
+    [InlineData("1234\na1b2c3d4\na1b2c3d4\n", "interleaves two runs")]
     public void Bad_new_pins_are_refused_with_a_reason_and_the_token_is_untouched(string stdin, string reason)
     {
         using var kagi = new KagiRunner();
@@ -73,6 +77,9 @@ public class CliPinTests
     [InlineData("taro1357", "low", 8)]
     [InlineData("1111", "low", 8)]
     [InlineData("09012345678", "low", 8)]
+    [InlineData("iloveyou", "low", 8)]
+    [InlineData("zxcv5678", "low", 8)]
+    [InlineData("a1b2c3d4", "low", 8)]
     public void Strength_is_rated_without_a_token(string pin, string level, int exit)
     {
         using var kagi = new KagiRunner();

@@ -84,7 +84,7 @@ public sealed class PinStrengthCompositionTests
     [Fact]
     public void CompositionWeaknessesDoNotRefuseByDefault()
     {
-        PinStrengthResult letters = Evaluate("qwer");
+        PinStrengthResult letters = Evaluate("hkxm");
         PinStrengthResult digits = Evaluate("5829");
         PinStrengthResult few = Evaluate("aaaa1111");
 

@@ -15,6 +15,11 @@ public sealed class PinStrengthLevelTests
     [InlineData("R051231")] // era date
     [InlineData("0312345")] // phone-like
     [InlineData("aaaaaaaa")]
+    [InlineData("password")] // commonly used
+    [InlineData("qwertyui")] // keyboard walk
+    [InlineData("qwer")]
+    [InlineData("qwerty12")]
+    [InlineData("a1b2c3d4")] // interleaved runs
     [InlineData("5829")] // four digits only, not refused
     [InlineData("0")]
     [InlineData("7d4")] // shorter than 4
@@ -26,7 +31,7 @@ public sealed class PinStrengthLevelTests
     }
 
     [Theory]
-    [InlineData("qwer")] // letters only, short
+    [InlineData("hkxm")] // letters only, short
     [InlineData("7d4k")] // mixed but only 4 long
     [InlineData("582917")] // six digits only, not a date
     [InlineData("58291736")] // eight digits only, not a date
@@ -34,7 +39,7 @@ public sealed class PinStrengthLevelTests
     [InlineData("abab1212")] // 4 distinct characters
     [InlineData("aabb112")] // 7 long, 4 distinct characters
     [InlineData("aAbB112")] // case does not add distinct characters
-    [InlineData("qwertyui")] // letters only
+    [InlineData("mhkdxpwz")] // letters only
     [InlineData("49581726")] // digits only
     [InlineData("!@#$%^&")] // no letter and no digit
     [InlineData("aaaa1111")] // few distinct characters
@@ -48,7 +53,7 @@ public sealed class PinStrengthLevelTests
     [InlineData("ab12cd3")]
     [InlineData("aabb123")] // exactly 5 distinct characters
     [InlineData("aAbB123")]
-    [InlineData("a1b2c3d4")]
+    [InlineData("Xr4t9Lq2")]
     [InlineData("Kagi2025x")]
     [InlineData("a1!b2@c")]
     [InlineData("X051231")]
@@ -75,7 +80,7 @@ public sealed class PinStrengthLevelTests
     {
         var evaluator = new PinStrengthEvaluator(new PinStrengthOptions { RefusedWeaknesses = [] });
 
-        foreach (string pin in new[] { "1111", "abcdefg", "19850412", "R051231", "0312345" })
+        foreach (string pin in new[] { "1111", "abcdefg", "19850412", "R051231", "0312345", "iloveyou", "zxcv5678", "a1b2c3d4" })
         {
             PinStrengthResult result = evaluator.Evaluate(pin);
 

@@ -17,6 +17,9 @@ public sealed class PinStrengthOptionsTests
                 PinWeakness.JapaneseEraDate,
                 PinWeakness.PhoneNumberLike,
                 PinWeakness.ContainsName,
+                PinWeakness.CommonPin,
+                PinWeakness.KeyboardPattern,
+                PinWeakness.InterleavedSequence,
             ],
             PinStrengthOptions.DefaultRefusedWeaknesses);
         Assert.Equal(PinStrengthOptions.DefaultRefusedWeaknesses, options.RefusedWeaknesses);
@@ -41,7 +44,7 @@ public sealed class PinStrengthOptionsTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(11)]
+    [InlineData(14)]
     [InlineData(-1)]
     public void RejectsUndefinedRefusedWeakness(int value)
     {

@@ -45,6 +45,9 @@ public sealed class PinStrengthRefusalTests
     [InlineData(PinWeakness.CalendarDate, "0412")]
     [InlineData(PinWeakness.JapaneseEraDate, "R051231")]
     [InlineData(PinWeakness.PhoneNumberLike, "0312345")]
+    [InlineData(PinWeakness.CommonPin, "password")]
+    [InlineData(PinWeakness.KeyboardPattern, "qwerty12")]
+    [InlineData(PinWeakness.InterleavedSequence, "a1b2c3d4")]
     public void EachPatternRefusalCanBeTurnedOff(PinWeakness weakness, string pin)
     {
         var refused = PinStrengthOptions.DefaultRefusedWeaknesses.Where(w => w != weakness).ToArray();

@@ -33,10 +33,11 @@ public class GeneralErrorLoginTests
         Assert.Equal(0, kagi.Run("1234\n", "login", "--pin-stdin").ExitCode);
     }
 
-    private static string BuildShim(string directory)
+    /// <summary>Compiles the C test double Quirks/<paramref name="name"/>.c into <paramref name="directory"/>; returns the module's path.</summary>
+    internal static string BuildShim(string directory, string name = "general-error-login")
     {
-        string source = Path.Combine(AppContext.BaseDirectory, "Quirks", "general-error-login.c");
-        string output = Path.Combine(directory, "libgeneral-error-login.so");
+        string source = Path.Combine(AppContext.BaseDirectory, "Quirks", name + ".c");
+        string output = Path.Combine(directory, "lib" + name + ".so");
         var start = new ProcessStartInfo("gcc") { RedirectStandardError = true };
         foreach (string a in new[] { "-shared", "-fPIC", "-O1", "-o", output, source, "-ldl" })
         {

@@ -41,6 +41,10 @@ public class DistributionTests(TokenServiceFixture fixture)
             Assert.True(attributes[0].AsBool());
             Assert.False(attributes[1].AsBool());
             Assert.False(attributes[2].AsBool());
+
+            // ... and it only signs, like every Kagi key (the same generator).
+            ulong publicKey = user.FindObjects(ObjectAttribute.ULong(CKA.CKA_CLASS, CKO.CKO_PUBLIC_KEY), ObjectAttribute.Bytes(CKA.CKA_ID, DistributionKey.Id)).Single();
+            Kagi.Tokens.Tests.Keys.TokenKeyAttributesTests.AssertSignOnly(user, key, publicKey, privateKeyNeedsLogin: false);
             user.Logout();
         }
 
