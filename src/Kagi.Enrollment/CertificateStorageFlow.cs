@@ -14,8 +14,11 @@ namespace Kagi.Enrollment;
 /// Certificate storage (電子証明書格納) as steps, independent of any user interface: STEP 1 token authentication,
 /// STEP 2 user confirmation, STEP 3 storage PIN, STEP 4/5 user PIN and storage. The terminal wizard and the browser
 /// UI drive the same object. Every step can be repeated after an interruption: the key pair's CKA_ID is derived
-/// from the order's certificate ID, so a rerun finds a key it generated before instead of leaving it behind, and the
-/// server returns the same certificate for the same key. When a run died after the storage PIN was spent,
+/// from the order's certificate ID and generation (<see cref="AssignedUserResponse.Generation"/>), so a rerun finds a
+/// key it generated before instead of leaving it behind, and the server returns the same certificate for the same key.
+/// An order the CA operator reopened has the next generation: a new key pair, and once its certificate is on the token,
+/// the key pairs and certificates of the order's earlier generations are removed from the token (before the server is
+/// told "stored", so every interruption leaves the order open on the server and a rerun finishes the removal). When a run died after the storage PIN was spent,
 /// <see cref="TryResumeAsync"/> (after STEP 1 and 2 again) gets the PIN-verified state back from the server within its
 /// resume window, so STEP 3 is skipped. When the server says the certificate is already stored but the token lost it
 /// (<see cref="IsStoredCertificateMissing"/>), <see cref="RestoreCertificateAsync"/> writes the same certificate back.
@@ -25,6 +28,10 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
     private AssignedUserResponse? _user;
     private string? _transportPin;
     private string? _storedCertificateId;
+    private int _storedGeneration;
+
+    /// <summary>The highest order generation the flow accepts from a server (a larger number is refused as invalid).</summary>
+    public const int MaxGeneration = 1000;
 
     /// <summary>The token being enrolled.</summary>
     public AttachedToken Token { get; } = token;
@@ -66,21 +73,30 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
     /// <exception cref="EnrollmentException"><see cref="EnrollmentFailure.AlreadyStored"/> and other refusals.</exception>
     public async Task<AssignedUserResponse> GetAssignedUserAsync(CancellationToken ct = default)
     {
+        AssignedUserResponse user;
         try
         {
-            _user = await api.GetAssignedUserAsync(ct).ConfigureAwait(false);
-            EnrollmentTestHook.Reached(EnrollmentTestHook.AfterStep2);
-            return _user;
+            user = await api.GetAssignedUserAsync(ct).ConfigureAwait(false);
         }
         catch (ApiProblemException e)
         {
             if (e.Code == "certificate-already-stored")
             {
                 _storedCertificateId = e.Extensions.GetValueOrDefault("certificateId");
+                _storedGeneration = int.TryParse(e.Extensions.GetValueOrDefault("generation"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int g) && g <= MaxGeneration ? g : 0;
             }
 
             throw Translate(e);
         }
+
+        if (user.Generation is < 0 or > MaxGeneration)
+        {
+            throw new EnrollmentException(EnrollmentFailure.ServerRefused, "invalid-generation");
+        }
+
+        _user = user;
+        EnrollmentTestHook.Reached(EnrollmentTestHook.AfterStep2);
+        return user;
     }
 
     /// <summary>
@@ -105,7 +121,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             return false;
         }
 
-        byte[] keyId = KeyId(_storedCertificateId);
+        byte[] keyId = KeyId(_storedCertificateId, _storedGeneration);
         try
         {
             using TokenSession session = TokenSession.Open(Token);
@@ -148,7 +164,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
 
         try
         {
-            return await RestoreOnTokenAsync(KeyId(_storedCertificateId), userPin, ct).ConfigureAwait(false);
+            return await RestoreOnTokenAsync(KeyId(_storedCertificateId, _storedGeneration), userPin, ct).ConfigureAwait(false);
         }
         catch (Pkcs11Exception e)
         {
@@ -201,8 +217,13 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
         return new StoredCertificate(issued.SerialNumber, issued.Subject, issued.NotBefore, issued.NotAfter, Token.Info.Serial);
     }
 
-    /// <summary>The CKA_ID of the order's key pair and certificate: the first 8 bytes of SHA-256(UTF-8 certificate ID).</summary>
-    private static byte[] KeyId(string certificateId) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(certificateId))[..8];
+    /// <summary>
+    /// The CKA_ID of the order's key pair and certificate of <paramref name="generation"/>: the first 8 bytes of
+    /// SHA-256(UTF-8 certificate ID) for generation 0 (as before generations existed, so earlier tokens keep theirs),
+    /// of SHA-256(UTF-8 "certificate ID#generation") for a reopened order's generation 1, 2, …
+    /// </summary>
+    internal static byte[] KeyId(string certificateId, int generation) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+        generation == 0 ? certificateId : certificateId + "#" + generation.ToString(System.Globalization.CultureInfo.InvariantCulture)))[..8];
 
     private static bool HasCertificate(Session session, byte[] keyId) =>
         session.FindObjects(ObjectAttribute.ULong(CKA.CKA_CLASS, CKO.CKO_CERTIFICATE), ObjectAttribute.Bytes(CKA.CKA_ID, keyId)).Any();
@@ -311,7 +332,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             throw new InvalidOperationException("Confirm the user and verify the storage PIN first.");
         }
 
-        byte[] keyId = KeyId(_user.CertificateId);
+        byte[] keyId = KeyId(_user.CertificateId, _user.Generation);
         using TokenSession session = TokenSession.Open(Token, readWrite: true);
         bool transportLogin;
         using (PinBuffer transport = PinBuffer.FromChars(_transportPin))
@@ -360,6 +381,12 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
 
         EnrollmentTestHook.Reached(EnrollmentTestHook.AfterPinSet);
 
+        // A reissue: the new certificate is on the token now, so the order's earlier key pairs and certificates go.
+        // Before the server hears "stored" (and revokes the replaced certificate): a run interrupted up to here leaves
+        // the order open on the server, and the rerun, which logs in anyway, removes what is left.
+        RemoveSuperseded(session.Session, _user.CertificateId, _user.Generation);
+        EnrollmentTestHook.Reached(EnrollmentTestHook.AfterSupersededRemoved);
+
         try
         {
             await api.ReportStoredAsync(issued.SerialNumber, ct).ConfigureAwait(false);
@@ -386,6 +413,26 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             ? session.GetAttribute(pub.Value, CKA.CKA_EC_PARAMS).AsBytes().Length == 7 ? KeySpec.EcP384 : KeySpec.EcP256
             : KeySpec.Rsa2048;
         return new TokenKeyPair(session, pub.Value, priv.Value, id, spec);
+    }
+
+    /// <summary>
+    /// Removes the key pairs and certificates of the order's generations before <paramref name="generation"/> (found by
+    /// their derived CKA_IDs; CA certificates, which carry no CKA_ID, stay). Needs a logged-in session: private keys
+    /// are private objects.
+    /// </summary>
+    private static void RemoveSuperseded(Session session, string certificateId, int generation)
+    {
+        for (int earlier = 0; earlier < generation; earlier++)
+        {
+            byte[] id = KeyId(certificateId, earlier);
+            foreach (ulong objectClass in new[] { CKO.CKO_CERTIFICATE, CKO.CKO_PRIVATE_KEY, CKO.CKO_PUBLIC_KEY })
+            {
+                foreach (ulong handle in session.FindObjects(ObjectAttribute.ULong(CKA.CKA_CLASS, objectClass), ObjectAttribute.Bytes(CKA.CKA_ID, id)).ToArray())
+                {
+                    session.DestroyObject(handle);
+                }
+            }
+        }
     }
 
     // C_GenerateKeyPair creates both halves at once on the tokens we know, but a module that persists them one by
@@ -441,6 +488,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             "storage-pin-expired" => EnrollmentFailure.StoragePinExpired,
             "storage-pin-not-verified" => EnrollmentFailure.StoragePinReissued,
             "public-key-mismatch" => EnrollmentFailure.RestoreKeyMismatch,
+            "public-key-reused" => EnrollmentFailure.PublicKeyReused,
             "certificate-revoked" => EnrollmentFailure.CertificateRevoked,
             _ => EnrollmentFailure.ServerRefused,
         },

@@ -57,6 +57,13 @@ public enum EnrollmentFailure
     /// <summary>Restoring a lost certificate: the certificate stored for the order is revoked. Nothing was written.</summary>
     CertificateRevoked,
 
+    /// <summary>
+    /// The server refused to certify the token's key pair for the order because it certified that key before: the
+    /// order was reopened for a new certificate but the client could not tell a new key generation from the old one
+    /// (a server that does not send <c>generation</c>). Nothing was stored; the CA operator has to look at the order.
+    /// </summary>
+    PublicKeyReused,
+
     /// <summary>The server refused for another reason (see the code in the message).</summary>
     ServerRefused,
 }

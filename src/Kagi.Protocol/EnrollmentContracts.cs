@@ -33,7 +33,12 @@ public sealed record TicketResponse(string Ticket, DateTimeOffset ExpiresAt);
 /// <param name="Serial">Token serial.</param>
 /// <param name="CertificateId">The certificate ID the certificate will carry.</param>
 /// <param name="OperatorContact">Whom the user contacts when the name is wrong or something fails (server setting).</param>
-public sealed record AssignedUserResponse(string RomanizedName, string Serial, string CertificateId, string? OperatorContact = null);
+/// <param name="Generation">
+/// How often the CA operator reopened the order for a new certificate (0 for the first; servers before this field
+/// send none, read as 0). The key pair's CKA_ID is derived from <paramref name="CertificateId"/> and this number, so a
+/// reopened order gets a new key pair and a rerun of the same generation finds the one it generated.
+/// </param>
+public sealed record AssignedUserResponse(string RomanizedName, string Serial, string CertificateId, string? OperatorContact = null, int Generation = 0);
 
 /// <summary>The storage PIN the user received by e-mail.</summary>
 /// <param name="StoragePin">The PIN.</param>

@@ -89,6 +89,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
                 EnrollmentFailure.UserPinRejected => (Messages.EnrollErrRestorePin, ExitCodes.WrongPin),
                 EnrollmentFailure.RestoreKeyMismatch => (Messages.EnrollErrRestoreKeyMismatch, ExitCodes.Refused),
                 EnrollmentFailure.CertificateRevoked => (Messages.EnrollErrCertificateRevoked, ExitCodes.Refused),
+                EnrollmentFailure.PublicKeyReused => (Messages.EnrollErrPublicKeyReused, ExitCodes.ServerError),
                 EnrollmentFailure.TokenError => (ErrorReporter.Format(Messages.EnrollErrTokenError, e.ServerCode ?? string.Empty), ExitCodes.TokenError),
                 _ => (Messages.EnrollErrServer, ExitCodes.ServerError),
             };
