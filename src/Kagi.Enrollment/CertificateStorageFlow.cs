@@ -29,6 +29,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
     private string? _transportPin;
     private string? _storedCertificateId;
     private int _storedGeneration;
+    private bool? _transportPinOpens;
 
     /// <summary>The highest order generation the flow accepts from a server (a larger number is refused as invalid).</summary>
     public const int MaxGeneration = 1000;
@@ -283,6 +284,55 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
         }
     }
 
+    /// <summary>
+    /// STEP 4 entry: whether the token still opens with its transport PIN. True: the user chooses a new PIN now, and
+    /// <see cref="StoreAsync"/> sets it. False: the user's own PIN is on the token already (set by a run that was
+    /// interrupted after it changed the PIN, or for the certificate a reissued order replaces), so the caller asks the
+    /// user for that PIN, once, and passes it to <see cref="StoreAsync"/>, which logs in with it and leaves it as it is.
+    /// The transport PIN is tried at most once per flow: a refusal is remembered and never tried again, so the only
+    /// failed login this costs is that first one (the token counts it; the user's next successful login resets it).
+    /// </summary>
+    /// <returns>The answer, with the token's user PIN state after the attempt (e.g. locked: only the CA operator helps).</returns>
+    /// <exception cref="EnrollmentException"><see cref="EnrollmentFailure.TokenError"/>: the token failed.</exception>
+    /// <exception cref="Kagi.Tokens.KagiException">The token was removed.</exception>
+    /// <exception cref="InvalidOperationException">Called before STEP 2 and STEP 3.</exception>
+    public TokenPinCheck CheckTokenPin()
+    {
+        if (_user is null || _transportPin is null)
+        {
+            throw new InvalidOperationException("Confirm the user and verify the storage PIN first.");
+        }
+
+        try
+        {
+            if (_transportPinOpens is { } known)
+            {
+                return new TokenPinCheck(known, Token.Refresh().PinState);
+            }
+
+            using TokenSession session = TokenSession.Open(Token);
+            LoginResult login = TryTransportLogin(session);
+            return new TokenPinCheck(login.LoggedIn, login.PinState);
+        }
+        catch (Pkcs11Exception e)
+        {
+            throw new EnrollmentException(EnrollmentFailure.TokenError, Kagi.Pkcs11.Interop.CkrNames.Name(e.Result), e);
+        }
+    }
+
+    /// <summary>Logs <paramref name="session"/> in with the transport PIN and remembers whether the token took it.</summary>
+    private LoginResult TryTransportLogin(TokenSession session)
+    {
+        LoginResult login;
+        using (PinBuffer transport = PinBuffer.FromChars(_transportPin))
+        {
+            login = session.TryLogin(transport);
+        }
+
+        _transportPinOpens = login.LoggedIn;
+        return login;
+    }
+
     /// <summary>The key type to generate on <paramref name="token"/>: EC P-256 when it can make EC keys, else RSA-2048.</summary>
     /// <param name="token">The token.</param>
     /// <returns>The key type.</returns>
@@ -293,18 +343,23 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
     }
 
     /// <summary>
-    /// STEP 4/5: logs in with the transport PIN (or, on a rerun after the PIN was already changed, with
-    /// <paramref name="newUserPin"/>), generates the key pair on the token (or finds the one an interrupted run made),
-    /// sends a CSR signed on the token, writes the certificate and the CA chain, sets the user PIN and reports the
-    /// certificate stored.
+    /// STEP 4/5: logs in with the transport PIN (unless <see cref="CheckTokenPin"/> or an earlier attempt found that the
+    /// token refuses it; then with <paramref name="newUserPin"/> as the user PIN already on the token), generates the
+    /// key pair on the token (or finds the one an interrupted run made), sends a CSR signed on the token, writes the
+    /// certificate and the CA chain, sets the user PIN (only after a transport-PIN login), removes a reissued order's
+    /// earlier key pairs and certificates and reports the certificate stored.
     /// </summary>
-    /// <param name="newUserPin">The user's new PIN (already checked against the PIN rules).</param>
+    /// <param name="newUserPin">
+    /// The user's new PIN (already checked against the PIN rules); when the token no longer opens with the transport
+    /// PIN, the user PIN set before (see <see cref="CheckTokenPin"/>).
+    /// </param>
     /// <param name="keySpec">Key type; null for <see cref="PreferredKeySpec"/>.</param>
     /// <param name="ct">Cancels the server calls.</param>
     /// <returns>The stored certificate.</returns>
     /// <exception cref="EnrollmentException">
-    /// The token refused both PINs (<see cref="EnrollmentFailure.TokenPinRejected"/>), failed
-    /// (<see cref="EnrollmentFailure.TokenError"/>, removed or full), or the server refused.
+    /// The token refused both PINs (<see cref="EnrollmentFailure.TokenPinRejected"/>, with the token's
+    /// <see cref="EnrollmentException.PinState"/>; nothing was done, the caller may ask for the PIN again unless it is
+    /// locked), failed (<see cref="EnrollmentFailure.TokenError"/>, removed or full), or the server refused.
     /// </exception>
     /// <exception cref="HttpRequestException">The server could not be reached; a rerun continues where this stopped.</exception>
     /// <exception cref="InvalidOperationException">Called before STEP 2 and STEP 3.</exception>
@@ -334,15 +389,16 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
 
         byte[] keyId = KeyId(_user.CertificateId, _user.Generation);
         using TokenSession session = TokenSession.Open(Token, readWrite: true);
-        bool transportLogin;
-        using (PinBuffer transport = PinBuffer.FromChars(_transportPin))
-        {
-            transportLogin = session.TryLogin(transport).LoggedIn;
-        }
 
-        if (!transportLogin && !session.TryLogin(newUserPin).LoggedIn)
+        // The transport PIN at most once per flow (see CheckTokenPin); after a refusal only the user's PIN is tried.
+        bool transportLogin = _transportPinOpens != false && TryTransportLogin(session).LoggedIn;
+        if (!transportLogin)
         {
-            throw new EnrollmentException(EnrollmentFailure.TokenPinRejected);
+            LoginResult login = session.TryLogin(newUserPin);
+            if (!login.LoggedIn)
+            {
+                throw new EnrollmentException(EnrollmentFailure.TokenPinRejected) { PinState = login.PinState };
+            }
         }
 
         TokenKeyPair? found = FindKey(session.Session, keyId);

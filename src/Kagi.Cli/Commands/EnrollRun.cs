@@ -24,7 +24,7 @@ namespace Kagi.Cli.Commands;
 /// When the server has the certificate as stored but the token lost it (SoftHSM2 on a full disk), the rerun restores
 /// the same certificate to the token after the user PIN (the new-PIN line in unattended runs): result "restored".
 /// </summary>
-internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
+internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options)
 {
     private readonly bool _json = parse.GetValue(options.Json);
     private readonly bool _yes = parse.GetValue(options.Yes);
@@ -219,6 +219,11 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
             }
 
             Step(Messages.EnrollStep4);
+            if (await StoreWithPinSetBeforeAsync(flow, reader, resumed, ct) is { } done)
+            {
+                return done;
+            }
+
             Say(Messages.EnrollPinRules);
             if (newPin is null)
             {
