@@ -22,11 +22,15 @@ namespace Kagi.Enrollment;
 /// <see cref="TryResumeAsync"/> (after STEP 1 and 2 again) gets the PIN-verified state back from the server within its
 /// resume window, so STEP 3 is skipped. When the server says the certificate is already stored but the token lost it
 /// (<see cref="IsStoredCertificateMissing"/>), <see cref="RestoreCertificateAsync"/> writes the same certificate back.
+/// PINs stay in <see cref="PinBuffer"/>s: the storage PIN is written into the request from its bytes, the transport
+/// PIN is read from the server's answer into a buffer that is zeroed once the token no longer needs it (after the PIN
+/// change, or when the token refused it) or when the flow is disposed.
 /// </summary>
-public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken token, string serverOrigin)
+public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken token, string serverOrigin) : IDisposable
 {
     private AssignedUserResponse? _user;
-    private string? _transportPin;
+    private PinBuffer? _transportPin;
+    private bool _pinVerified;
     private string? _storedCertificateId;
     private int _storedGeneration;
     private bool? _transportPinOpens;
@@ -38,7 +42,26 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
     public AttachedToken Token { get; } = token;
 
     /// <summary>True once STEP 3 succeeded or <see cref="TryResumeAsync"/> resumed: <see cref="StoreAsync"/> may run.</summary>
-    public bool StoragePinVerified => _transportPin is not null;
+    public bool StoragePinVerified => _pinVerified;
+
+    /// <summary>Zeroes the transport PIN, if the flow still holds it.</summary>
+    public void Dispose()
+    {
+        _transportPin?.Dispose();
+        _transportPin = null;
+    }
+
+    /// <summary>Keeps the transport PIN of a PIN-verified answer (zeroing one kept before) and disposes the answer.</summary>
+    private void KeepTransportPin(PinVerifiedTicket verified)
+    {
+        using (verified)
+        {
+            _transportPin?.Dispose();
+            _transportPin = PinBuffer.FromBytes(verified.TransportPin.Bytes);
+            _transportPinOpens = null;
+            _pinVerified = true;
+        }
+    }
 
     /// <summary>STEP 1: the token proves itself with its distribution key over a fresh server nonce.</summary>
     /// <exception cref="EnrollmentException">Unknown, undistributed or unauthenticated token.</exception>
@@ -229,14 +252,35 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
     private static bool HasCertificate(Session session, byte[] keyId) =>
         session.FindObjects(ObjectAttribute.ULong(CKA.CKA_CLASS, CKO.CKO_CERTIFICATE), ObjectAttribute.Bytes(CKA.CKA_ID, keyId)).Any();
 
-    /// <summary>STEP 3: checks the storage PIN from the e-mail. A wrong PIN is data (with attempts left).</summary>
+    /// <summary>
+    /// STEP 3 for front ends that receive the storage PIN as a string (a browser form): copies it into a
+    /// <see cref="PinBuffer"/> and calls <see cref="VerifyStoragePinAsync(PinBuffer, CancellationToken)"/>. The string
+    /// itself cannot be zeroed; the caller should drop it at once.
+    /// </summary>
+    /// <returns>Accepted, or wrong with the attempts left.</returns>
     /// <exception cref="EnrollmentException">Locked or expired PIN, or another refusal.</exception>
     public async Task<StoragePinCheck> VerifyStoragePinAsync(string storagePin, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(storagePin);
+        using PinBuffer pin = PinBuffer.FromChars(storagePin);
+        return await VerifyStoragePinAsync(pin, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// STEP 3: checks the storage PIN from the e-mail, sent from its bytes (it never becomes a string). A wrong PIN is
+    /// data (with attempts left). On success the flow keeps the transport PIN of the answer in a zeroed-on-dispose buffer.
+    /// </summary>
+    /// <param name="storagePin">The storage PIN (UTF-8); the caller keeps and disposes it.</param>
+    /// <param name="ct">Cancels the request.</param>
+    /// <returns>Accepted, or wrong with the attempts left.</returns>
+    /// <exception cref="EnrollmentException">Locked or expired PIN, or another refusal.</exception>
+    /// <exception cref="ArgumentException">The PIN is longer than 256 bytes or not valid UTF-8.</exception>
+    public async Task<StoragePinCheck> VerifyStoragePinAsync(PinBuffer storagePin, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(storagePin);
         try
         {
-            StoragePinResponse response = await api.VerifyStoragePinAsync(storagePin, ct).ConfigureAwait(false);
-            _transportPin = response.TransportPin;
+            KeepTransportPin(await api.VerifyStoragePinAsync(storagePin, ct).ConfigureAwait(false));
             EnrollmentTestHook.Reached(EnrollmentTestHook.AfterStep3);
             return new StoragePinCheck(true, null);
         }
@@ -270,8 +314,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
 
         try
         {
-            StoragePinResponse response = await api.ResumeEnrollmentAsync(ct).ConfigureAwait(false);
-            _transportPin = response.TransportPin;
+            KeepTransportPin(await api.ResumeEnrollmentWithTransportPinAsync(ct).ConfigureAwait(false));
             return true;
         }
         catch (ApiProblemException e) when (e.Code == "storage-pin-not-verified")
@@ -298,7 +341,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
     /// <exception cref="InvalidOperationException">Called before STEP 2 and STEP 3.</exception>
     public TokenPinCheck CheckTokenPin()
     {
-        if (_user is null || _transportPin is null)
+        if (_user is null || !_pinVerified)
         {
             throw new InvalidOperationException("Confirm the user and verify the storage PIN first.");
         }
@@ -320,16 +363,20 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
         }
     }
 
-    /// <summary>Logs <paramref name="session"/> in with the transport PIN and remembers whether the token took it.</summary>
+    /// <summary>
+    /// Logs <paramref name="session"/> in with the transport PIN and remembers whether the token took it; a PIN the
+    /// token refused is zeroed at once (it is never tried again).
+    /// </summary>
     private LoginResult TryTransportLogin(TokenSession session)
     {
-        LoginResult login;
-        using (PinBuffer transport = PinBuffer.FromChars(_transportPin))
+        PinBuffer transport = _transportPin ?? throw new InvalidOperationException("The transport PIN is no longer held.");
+        LoginResult login = session.TryLogin(transport);
+        _transportPinOpens = login.LoggedIn;
+        if (!login.LoggedIn)
         {
-            login = session.TryLogin(transport);
+            Dispose();
         }
 
-        _transportPinOpens = login.LoggedIn;
         return login;
     }
 
@@ -365,7 +412,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
     /// <exception cref="InvalidOperationException">Called before STEP 2 and STEP 3.</exception>
     public async Task<StoredCertificate> StoreAsync(PinBuffer newUserPin, KeySpec? keySpec = null, CancellationToken ct = default)
     {
-        if (_user is null || _transportPin is null)
+        if (_user is null || !_pinVerified)
         {
             throw new InvalidOperationException("Confirm the user and verify the storage PIN first.");
         }
@@ -382,7 +429,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
 
     private async Task<StoredCertificate> StoreOnTokenAsync(PinBuffer newUserPin, KeySpec keySpec, CancellationToken ct)
     {
-        if (_user is null || _transportPin is null)
+        if (_user is null || !_pinVerified)
         {
             throw new InvalidOperationException("Confirm the user and verify the storage PIN first.");
         }
@@ -431,8 +478,12 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
         EnrollmentTestHook.Reached(EnrollmentTestHook.AfterWrite);
         if (transportLogin)
         {
-            using PinBuffer transport = PinBuffer.FromChars(_transportPin);
-            session.SetPin(transport, newUserPin);
+            session.SetPin(_transportPin!, newUserPin);
+
+            // The token opens with the user's PIN now: a retry of this flow logs in with it, and the transport PIN is
+            // not needed any more.
+            _transportPinOpens = false;
+            Dispose();
         }
 
         EnrollmentTestHook.Reached(EnrollmentTestHook.AfterPinSet);

@@ -78,3 +78,26 @@ public sealed record StoredRequest(string SerialNumber);
 /// <summary>The assignment's state after the report.</summary>
 /// <param name="State">"active".</param>
 public sealed record StoredResponse(string State);
+
+/// <summary>
+/// A <see cref="StoragePinResponse"/> as the client keeps it: the transport PIN in a pinned buffer zeroed on dispose
+/// (<see cref="KagiApiClient.VerifyStoragePinAsync(Kagi.Pkcs11.PinBuffer, CancellationToken)"/>,
+/// <see cref="KagiApiClient.ResumeEnrollmentWithTransportPinAsync"/>). Disposing it disposes the PIN.
+/// </summary>
+/// <param name="ticket">The new ticket (PIN verified).</param>
+/// <param name="expiresAt">Its expiry.</param>
+/// <param name="transportPin">The token's current user PIN; owned by this object.</param>
+public sealed class PinVerifiedTicket(string ticket, DateTimeOffset expiresAt, Kagi.Pkcs11.PinBuffer transportPin) : IDisposable
+{
+    /// <summary>The new ticket (PIN verified).</summary>
+    public string Ticket { get; } = ticket;
+
+    /// <summary>Its expiry.</summary>
+    public DateTimeOffset ExpiresAt { get; } = expiresAt;
+
+    /// <summary>The token's current user PIN (the transport PIN), zeroed when this object is disposed.</summary>
+    public Kagi.Pkcs11.PinBuffer TransportPin { get; } = transportPin;
+
+    /// <summary>Zeroes the transport PIN.</summary>
+    public void Dispose() => TransportPin.Dispose();
+}

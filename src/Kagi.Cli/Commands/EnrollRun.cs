@@ -128,7 +128,7 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
     private async Task<int> StoreAsync(AttachedToken token, PinReader reader, CancellationToken ct)
     {
         KagiApiClient api = ServerConnection.Create(parse.GetValue(options.Server), parse.GetValue(options.ServerCa));
-        var flow = new CertificateStorageFlow(api, token, ServerConnection.Origin(parse.GetValue(options.Server)));
+        using var flow = new CertificateStorageFlow(api, token, ServerConnection.Origin(parse.GetValue(options.Server)));
 
         // Unattended runs read every answer first and check the new PIN before the storage PIN can be spent.
         PinBuffer? storagePin = null;
@@ -357,7 +357,7 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
                 continue;
             }
 
-            StoragePinCheck check = await flow.VerifyStoragePinAsync(Encoding.UTF8.GetString(entered.Bytes), ct);
+            StoragePinCheck check = await flow.VerifyStoragePinAsync(entered, ct);
             if (check.Accepted)
             {
                 return null;
