@@ -18,9 +18,9 @@ namespace Kagi.Enrollment;
 /// key it generated before instead of leaving it behind, and the server returns the same certificate for the same key.
 /// An order the CA operator reopened has the next generation: a new key pair, and once its certificate is on the token,
 /// the key pairs and certificates of the order's earlier generations are removed from the token (before the server is
-/// told "stored", so every interruption leaves the order open on the server and a rerun finishes the removal). When a run died after the storage PIN was spent,
-/// <see cref="TryResumeAsync"/> (after STEP 1 and 2 again) gets the PIN-verified state back from the server within its
-/// resume window, so STEP 3 is skipped. When the server says the certificate is already stored but the token lost it
+/// told "stored", so every interruption leaves the order open on the server and a rerun finishes the removal). When a
+/// run died after the storage PIN was spent, <see cref="TryResumeAsync"/> (after STEP 1 and 2 again) gets the
+/// PIN-verified state back from the server within its resume window, so STEP 3 is skipped. When the server says the certificate is already stored but the token lost it
 /// (<see cref="IsStoredCertificateMissing"/>), <see cref="RestoreCertificateAsync"/> writes the same certificate back.
 /// PINs stay in <see cref="PinBuffer"/>s: the storage PIN is written into the request from its bytes, the transport
 /// PIN is read from the server's answer into a buffer that is zeroed once the token no longer needs it (after the PIN
@@ -94,7 +94,11 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
     }
 
     /// <summary>STEP 2: the user the token is assigned to.</summary>
-    /// <exception cref="EnrollmentException"><see cref="EnrollmentFailure.AlreadyStored"/> and other refusals.</exception>
+    /// <returns>The user, the order's certificate ID and its generation (0 unless the CA operator reopened the order).</returns>
+    /// <exception cref="EnrollmentException">
+    /// <see cref="EnrollmentFailure.AlreadyStored"/> and other refusals; <see cref="EnrollmentFailure.ServerRefused"/>
+    /// with code invalid-generation when the server sends a generation outside 0–<see cref="MaxGeneration"/>.
+    /// </exception>
     public async Task<AssignedUserResponse> GetAssignedUserAsync(CancellationToken ct = default)
     {
         AssignedUserResponse user;
