@@ -39,7 +39,11 @@ public enum EnrollmentFailure
     /// <summary>The token failed (removed, full, or another PKCS#11 error named in the code); a rerun continues.</summary>
     TokenError,
 
-    /// <summary>Neither the transport PIN nor the new user PIN opens the token.</summary>
+    /// <summary>
+    /// Neither the transport PIN nor the given user PIN opens the token (the user PIN was set before, by an interrupted
+    /// run or for a reissued order's earlier certificate, and the PIN given is not it). Nothing was done;
+    /// <see cref="EnrollmentException.PinState"/> has the token's PIN state.
+    /// </summary>
     TokenPinRejected,
 
     /// <summary>
@@ -57,6 +61,13 @@ public enum EnrollmentFailure
     /// <summary>Restoring a lost certificate: the certificate stored for the order is revoked. Nothing was written.</summary>
     CertificateRevoked,
 
+    /// <summary>
+    /// The server refused to certify the token's key pair for the order because it certified that key before: the
+    /// order was reopened for a new certificate but the client could not tell a new key generation from the old one
+    /// (a server that does not send <c>generation</c>). Nothing was stored; the CA operator has to look at the order.
+    /// </summary>
+    PublicKeyReused,
+
     /// <summary>The server refused for another reason (see the code in the message).</summary>
     ServerRefused,
 }
@@ -72,8 +83,9 @@ public sealed class EnrollmentException(EnrollmentFailure failure, string? serve
     public string? ServerCode { get; } = serverCode;
 
     /// <summary>
-    /// For <see cref="EnrollmentFailure.UserPinRejected"/>: the user PIN state the token reported after the refused
-    /// login (wrong PINs entered, final try, locked), so a front end can say what to do as after any wrong PIN.
+    /// For <see cref="EnrollmentFailure.UserPinRejected"/> and <see cref="EnrollmentFailure.TokenPinRejected"/>: the
+    /// user PIN state the token reported after the refused login (wrong PINs entered, final try, locked), so a front
+    /// end can say what to do as after any wrong PIN.
     /// </summary>
     public Kagi.Tokens.Tokens.PinState? PinState { get; init; }
 }

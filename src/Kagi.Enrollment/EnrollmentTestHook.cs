@@ -42,6 +42,12 @@ public static class EnrollmentTestHook
     /// <summary>After the user PIN was set, before the server was told the certificate is stored.</summary>
     public const string AfterPinSet = "after-pinset";
 
+    /// <summary>
+    /// On a reissued order, after the earlier generations' key pairs and certificates were removed from the token,
+    /// before the server was told the new certificate is stored (reached, with nothing removed, on every run).
+    /// </summary>
+    public const string AfterSupersededRemoved = "after-superseded-removed";
+
     /// <summary>Dies or waits here when the environment asks for <paramref name="point"/>; otherwise does nothing.</summary>
     /// <param name="point">One of the constants of this class.</param>
     public static void Reached(string point)

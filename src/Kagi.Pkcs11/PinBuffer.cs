@@ -31,6 +31,20 @@ public sealed class PinBuffer : IDisposable
         }
     }
 
+    /// <summary>
+    /// The PIN bytes as memory, for APIs that write asynchronously (an HTTP request body). The array is pinned, so the
+    /// memory never moves; it is zeroed when this buffer is disposed, so dispose only after the consumer is done.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed (and zeroed).</exception>
+    public ReadOnlyMemory<byte> Memory
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _bytes.AsMemory(0, Length);
+        }
+    }
+
     /// <summary>Copies <paramref name="pin"/> encoded as UTF-8. The caller still owns (and should clear) its characters.</summary>
     public static PinBuffer FromChars(ReadOnlySpan<char> pin)
     {

@@ -33,7 +33,12 @@ public sealed record TicketResponse(string Ticket, DateTimeOffset ExpiresAt);
 /// <param name="Serial">Token serial.</param>
 /// <param name="CertificateId">The certificate ID the certificate will carry.</param>
 /// <param name="OperatorContact">Whom the user contacts when the name is wrong or something fails (server setting).</param>
-public sealed record AssignedUserResponse(string RomanizedName, string Serial, string CertificateId, string? OperatorContact = null);
+/// <param name="Generation">
+/// How often the CA operator reopened the order for a new certificate (0 for the first; servers before this field
+/// send none, read as 0). The key pair's CKA_ID is derived from <paramref name="CertificateId"/> and this number, so a
+/// reopened order gets a new key pair and a rerun of the same generation finds the one it generated.
+/// </param>
+public sealed record AssignedUserResponse(string RomanizedName, string Serial, string CertificateId, string? OperatorContact = null, int Generation = 0);
 
 /// <summary>The storage PIN the user received by e-mail.</summary>
 /// <param name="StoragePin">The PIN.</param>
@@ -73,3 +78,26 @@ public sealed record StoredRequest(string SerialNumber);
 /// <summary>The assignment's state after the report.</summary>
 /// <param name="State">"active".</param>
 public sealed record StoredResponse(string State);
+
+/// <summary>
+/// A <see cref="StoragePinResponse"/> as the client keeps it: the transport PIN in a pinned buffer zeroed on dispose
+/// (<see cref="KagiApiClient.VerifyStoragePinAsync(Kagi.Pkcs11.PinBuffer, CancellationToken)"/>,
+/// <see cref="KagiApiClient.ResumeEnrollmentWithTransportPinAsync"/>). Disposing it disposes the PIN.
+/// </summary>
+/// <param name="ticket">The new ticket (PIN verified).</param>
+/// <param name="expiresAt">Its expiry.</param>
+/// <param name="transportPin">The token's current user PIN; owned by this object.</param>
+public sealed class PinVerifiedTicket(string ticket, DateTimeOffset expiresAt, Kagi.Pkcs11.PinBuffer transportPin) : IDisposable
+{
+    /// <summary>The new ticket (PIN verified).</summary>
+    public string Ticket { get; } = ticket;
+
+    /// <summary>Its expiry.</summary>
+    public DateTimeOffset ExpiresAt { get; } = expiresAt;
+
+    /// <summary>The token's current user PIN (the transport PIN), zeroed when this object is disposed.</summary>
+    public Kagi.Pkcs11.PinBuffer TransportPin { get; } = transportPin;
+
+    /// <summary>Zeroes the transport PIN.</summary>
+    public void Dispose() => TransportPin.Dispose();
+}

@@ -37,10 +37,52 @@ public sealed class KagiApiClient(HttpClient http)
     public Task<AssignedUserResponse> GetAssignedUserAsync(CancellationToken ct = default) =>
         SendAsync<AssignedUserResponse>(HttpMethod.Get, "api/v1/enrollment/user", null, Auth.Ticket, ct);
 
-    /// <summary>POST /api/v1/enrollment/storage-pin; keeps the upgraded ticket.</summary>
+    /// <summary>
+    /// POST /api/v1/enrollment/storage-pin; keeps the upgraded ticket. Both PINs are strings here (the storage PIN in
+    /// the request, the transport PIN in the answer); front ends use
+    /// <see cref="VerifyStoragePinAsync(Kagi.Pkcs11.PinBuffer, CancellationToken)"/>, which keeps them in zeroed buffers.
+    /// </summary>
     public async Task<StoragePinResponse> VerifyStoragePinAsync(string storagePin, CancellationToken ct = default)
     {
         StoragePinResponse response = await SendAsync<StoragePinResponse>(HttpMethod.Post, "api/v1/enrollment/storage-pin", new StoragePinRequest(storagePin), Auth.Ticket, ct).ConfigureAwait(false);
+        Ticket = response.Ticket;
+        return response;
+    }
+
+    /// <summary>
+    /// POST /api/v1/enrollment/storage-pin with the storage PIN written into the request body from its bytes, and the
+    /// transport PIN of the answer read into a <see cref="Kagi.Pkcs11.PinBuffer"/>: neither PIN becomes a string, and
+    /// every temporary copy this client makes is zeroed. (The bytes still pass through buffers of the HTTP and TLS
+    /// stack, which this client does not own.) Keeps the upgraded ticket.
+    /// </summary>
+    /// <param name="storagePin">The storage PIN (UTF-8); the caller keeps and disposes it.</param>
+    /// <param name="ct">Cancels the request.</param>
+    /// <returns>The ticket and the transport PIN; the caller disposes it (zeroing the PIN).</returns>
+    /// <exception cref="ApiProblemException">storage-pin-wrong (with attemptsLeft), storage-pin-locked and the other refusals.</exception>
+    /// <exception cref="ArgumentException">The PIN is longer than 256 bytes or not valid UTF-8.</exception>
+    /// <exception cref="InvalidDataException">The server's answer is not a storage PIN answer.</exception>
+    public async Task<PinVerifiedTicket> VerifyStoragePinAsync(Kagi.Pkcs11.PinBuffer storagePin, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(storagePin);
+        using Kagi.Pkcs11.PinBuffer body = SecretJson.StoragePinRequest(storagePin);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/enrollment/storage-pin") { Content = new ReadOnlyMemoryContent(body.Memory) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        PinVerifiedTicket response = await SendForTransportPinAsync(request, ct).ConfigureAwait(false);
+        Ticket = response.Ticket;
+        return response;
+    }
+
+    /// <summary>
+    /// As <see cref="ResumeEnrollmentAsync"/>, with the transport PIN of the answer read into a
+    /// <see cref="Kagi.Pkcs11.PinBuffer"/> (never a string; see <see cref="VerifyStoragePinAsync(Kagi.Pkcs11.PinBuffer, CancellationToken)"/>).
+    /// </summary>
+    /// <returns>The PIN-verified ticket and the transport PIN; the caller disposes it.</returns>
+    /// <exception cref="ApiProblemException">storage-pin-not-verified (nothing to resume), storage-pin-used (window over) and others.</exception>
+    /// <exception cref="InvalidDataException">The server's answer is not a storage PIN answer.</exception>
+    public async Task<PinVerifiedTicket> ResumeEnrollmentWithTransportPinAsync(CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/enrollment/resume");
+        PinVerifiedTicket response = await SendForTransportPinAsync(request, ct).ConfigureAwait(false);
         Ticket = response.Ticket;
         return response;
     }
@@ -186,6 +228,24 @@ public sealed class KagiApiClient(HttpClient http)
         }
 
         return (await response.Content.ReadFromJsonAsync<T>(Json, ct).ConfigureAwait(false))!;
+    }
+
+    // Streams the answer (ResponseHeadersRead: HttpClient does not buffer it in an array of its own) into a pinned
+    // buffer that is zeroed after the transport PIN was copied out.
+    private async Task<PinVerifiedTicket> SendForTransportPinAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        if (Ticket is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Ticket);
+        }
+
+        using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ToProblemAsync(response, ct).ConfigureAwait(false);
+        }
+
+        return await SecretJson.ReadPinVerifiedTicketAsync(response.Content, ct).ConfigureAwait(false);
     }
 
     private static async Task<ApiProblemException> ToProblemAsync(HttpResponseMessage response, CancellationToken ct)

@@ -15,7 +15,10 @@ public enum WizardStep
     /// <summary>STEP 3: the storage PIN from the e-mail.</summary>
     StoragePin = 3,
 
-    /// <summary>STEP 4: the new user PIN and its confirmation.</summary>
+    /// <summary>
+    /// STEP 4: the new user PIN and its confirmation; or, when the token no longer opens with its transport PIN
+    /// (<see cref="WizardRun.PinSetBefore"/>), the user PIN set before.
+    /// </summary>
     UserPin = 4,
 
     /// <summary>STEP 5: stored, or stopped with an error (see <see cref="WizardRun.Stored"/> and <see cref="WizardRun.ErrorCode"/>).</summary>
@@ -62,7 +65,14 @@ public sealed class WizardRun(string id, string serial, CertificateStorageFlow f
     /// <summary>True when the run restores a lost certificate (<see cref="WizardStep.RestorePin"/>) instead of storing one.</summary>
     public bool Restoring { get; set; }
 
-    /// <summary>The token's user PIN state as last read by the restore step (final-try confirmation, locked token).</summary>
+    /// <summary>
+    /// True when STEP 4 found that the token no longer opens with its transport PIN
+    /// (<see cref="CertificateStorageFlow.CheckTokenPin"/>): the user's own PIN is on it already (an interrupted storage
+    /// set it, or the certificate a reissued order replaces), so STEP 4 asks for that PIN instead of a new one.
+    /// </summary>
+    public bool PinSetBefore { get; set; }
+
+    /// <summary>The token's user PIN state as last read by the restore step or STEP 4 (final-try confirmation, locked token).</summary>
     public Kagi.Tokens.Tokens.PinState? PinState { get; set; }
 
     /// <summary>The stable error code the run stopped with (result page), e.g. storage-pin-locked.</summary>

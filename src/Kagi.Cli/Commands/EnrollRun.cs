@@ -24,7 +24,7 @@ namespace Kagi.Cli.Commands;
 /// When the server has the certificate as stored but the token lost it (SoftHSM2 on a full disk), the rerun restores
 /// the same certificate to the token after the user PIN (the new-PIN line in unattended runs): result "restored".
 /// </summary>
-internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
+internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options)
 {
     private readonly bool _json = parse.GetValue(options.Json);
     private readonly bool _yes = parse.GetValue(options.Yes);
@@ -89,6 +89,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
                 EnrollmentFailure.UserPinRejected => (Messages.EnrollErrRestorePin, ExitCodes.WrongPin),
                 EnrollmentFailure.RestoreKeyMismatch => (Messages.EnrollErrRestoreKeyMismatch, ExitCodes.Refused),
                 EnrollmentFailure.CertificateRevoked => (Messages.EnrollErrCertificateRevoked, ExitCodes.Refused),
+                EnrollmentFailure.PublicKeyReused => (Messages.EnrollErrPublicKeyReused, ExitCodes.ServerError),
                 EnrollmentFailure.TokenError => (ErrorReporter.Format(Messages.EnrollErrTokenError, e.ServerCode ?? string.Empty), ExitCodes.TokenError),
                 _ => (Messages.EnrollErrServer, ExitCodes.ServerError),
             };
@@ -127,7 +128,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
     private async Task<int> StoreAsync(AttachedToken token, PinReader reader, CancellationToken ct)
     {
         KagiApiClient api = ServerConnection.Create(parse.GetValue(options.Server), parse.GetValue(options.ServerCa));
-        var flow = new CertificateStorageFlow(api, token, ServerConnection.Origin(parse.GetValue(options.Server)));
+        using var flow = new CertificateStorageFlow(api, token, ServerConnection.Origin(parse.GetValue(options.Server)));
 
         // Unattended runs read every answer first and check the new PIN before the storage PIN can be spent.
         PinBuffer? storagePin = null;
@@ -218,6 +219,11 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
             }
 
             Step(Messages.EnrollStep4);
+            if (await StoreWithPinSetBeforeAsync(flow, reader, resumed, ct) is { } done)
+            {
+                return done;
+            }
+
             Say(Messages.EnrollPinRules);
             if (newPin is null)
             {
@@ -351,7 +357,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
                 continue;
             }
 
-            StoragePinCheck check = await flow.VerifyStoragePinAsync(Encoding.UTF8.GetString(entered.Bytes), ct);
+            StoragePinCheck check = await flow.VerifyStoragePinAsync(entered, ct);
             if (check.Accepted)
             {
                 return null;

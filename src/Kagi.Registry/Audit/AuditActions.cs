@@ -48,6 +48,12 @@ public static class AuditActions
     /// <summary>Restoring a certificate to its token was refused (revoked, or not the token key's certificate).</summary>
     public const string CertificateRestoreRefused = "certificate.restore-refused";
 
+    /// <summary>
+    /// A certificate was revoked: by the operator, or, with reason superseded, when the certificate that replaced it
+    /// on a reopened order was reported stored.
+    /// </summary>
+    public const string CertificateRevoked = "certificate.revoked";
+
     /// <summary>An order was opened again for a new CSR.</summary>
     public const string OrderReopened = "order.reopened";
 

@@ -261,13 +261,35 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
     }
 
     /// <summary>
+    /// The generation of <paramref name="order"/>: how many certificates were issued for it before the one it stands
+    /// for now (0 for a new order and for its first certificate; 1 after the operator reopened it once, for the
+    /// replacement and until it is issued; and so on). The client derives its key pair's CKA_ID from the certificate
+    /// ID and this number, so a reopened order gets a new key pair (a public key is certified at most once) while a
+    /// rerun of the same generation finds the key it generated before. No schema change: every certificate issued for
+    /// an order is recorded with the order's id.
+    /// </summary>
+    /// <param name="order">The order.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The generation, 0 or more.</returns>
+    public async Task<int> GenerationAsync(EnrollmentOrder order, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        long orderId = order.Id;
+        int issued = await db.IssuedCertificates.CountAsync(c => c.OrderId == orderId, cancellationToken).ConfigureAwait(false);
+        return Math.Max(0, order.State is OrderState.Issued or OrderState.Stored ? issued - 1 : issued);
+    }
+
+    /// <summary>
     /// The client reports the certificate stored on the token: the order becomes Stored, the assignment Active, and
-    /// an Assigned token Active (an Active token stays so, e.g. after a reissue).
+    /// an Assigned token Active (an Active token stays so, e.g. after a reissue). On a reissued order, the
+    /// certificates issued for it before and not revoked are revoked now with reason superseded (audited as
+    /// <see cref="AuditActions.CertificateRevoked"/>), in the same transaction: the replaced certificate stays valid
+    /// until its replacement is on the token.
     /// </summary>
     /// <param name="certificateId">The order's certificate ID.</param>
     /// <param name="actor">Who reports, for the audit log.</param>
     /// <param name="cancellationToken">Cancels the database work.</param>
-    /// <returns>The outcome.</returns>
+    /// <returns>The outcome; when done, <see cref="OrderResult.Superseded"/> lists the certificates revoked now.</returns>
     public async Task<OrderResult> MarkStoredAsync(string certificateId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         return await WriteOperation.RunAsync(db, async transaction =>
@@ -287,6 +309,17 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
             }
 
             DateTimeOffset now = time.GetUtcNow();
+            long orderId = order.Id;
+            string? current = order.CertificateSerial;
+            List<IssuedCertificate> superseded = await db.IssuedCertificates
+                .Where(c => c.OrderId == orderId && c.Serial != current && c.RevokedAt == null)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (IssuedCertificate replaced in superseded)
+            {
+                replaced.RevokedAt = now;
+                replaced.RevocationReason = RevocationReason.Superseded;
+            }
+
             order.State = OrderState.Stored;
             order.StoredAt = now;
             assignment.State = AssignmentState.Active;
@@ -303,6 +336,12 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
                     await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                     await audit.AppendAsync(actor, AuditActions.CertificateStored, "token:" + token.Serial, details, cancellationToken).ConfigureAwait(false);
                 }
+
+                foreach (IssuedCertificate replaced in superseded)
+                {
+                    var revocation = new JsonObject { ["reason"] = nameof(RevocationReason.Superseded), ["issuerId"] = replaced.IssuerCaId, ["replacedBy"] = current };
+                    await audit.AppendAsync(actor, AuditActions.CertificateRevoked, "certificate:" + replaced.Serial, revocation, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (DbUpdateException)
             {
@@ -310,7 +349,7 @@ public sealed class EnrollmentService(KagiDbContext db, AuditLog audit, TokenSta
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new OrderResult(OrderCode.Done, OrderState.Stored);
+            return new OrderResult(OrderCode.Done, OrderState.Stored, Superseded: [.. superseded.Select(c => new SupersededCertificate(c.Serial, c.IssuerCaId))]);
         }, cancellationToken).ConfigureAwait(false);
     }
 

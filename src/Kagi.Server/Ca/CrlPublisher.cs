@@ -38,7 +38,7 @@ public sealed record PublishedCrl(string IssuerId, long Number, DateTimeOffset T
 public sealed class CrlPublisher(CaService ca, KagiDbContext db, AuditLog audit, CrlNumberService numbers, IssuingAuthorityStore authorities, TimeProvider time, CrlStore store)
 {
     /// <summary>Audit action of a revocation.</summary>
-    public const string RevokedAction = "certificate.revoked";
+    public const string RevokedAction = AuditActions.CertificateRevoked;
 
     /// <summary>Revokes <paramref name="serial"/> (hex) with <paramref name="reason"/>, audits it, and publishes a new CRL of its issuer.</summary>
     public async Task<RevocationOutcome> RevokeAsync(string serial, RevocationReason reason, AuditActor actor, CancellationToken ct)
@@ -75,6 +75,28 @@ public sealed class CrlPublisher(CaService ca, KagiDbContext db, AuditLog audit,
         }
 
         return RevocationOutcome.Revoked;
+    }
+
+    /// <summary>
+    /// Publishes a new CRL of each of <paramref name="issuerIds"/> (distinct; issuers no longer loaded are skipped) after
+    /// the registry revoked certificates of theirs in its own transaction (a reissued order's superseded certificate).
+    /// </summary>
+    /// <param name="issuerIds">The issuing CAs whose certificates were revoked.</param>
+    /// <param name="ct">Cancels the work.</param>
+    public async Task PublishRevokedAsync(IEnumerable<string> issuerIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(issuerIds);
+        string[] issuers = issuerIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (issuers.Length == 0)
+        {
+            return;
+        }
+
+        await ca.RefreshAsync(authorities, ct).ConfigureAwait(false);
+        foreach (string issuerId in issuers.Where(i => ca.Find(i) is not null))
+        {
+            await PublishAsync(issuerId, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -131,7 +131,7 @@ public static class EnrollmentApi
 
     /// <summary>The user the authenticated token is assigned to.</summary>
     public static async Task<Results<Ok<AssignedUserResponse>, ProblemHttpResult>> AssignedUser(
-        HttpContext http, SecretProtector secrets, EnrollmentService enrollment, KagiServerOptions options, TimeProvider time)
+        HttpContext http, SecretProtector secrets, EnrollmentService enrollment, KagiServerOptions options, TimeProvider time, CancellationToken ct)
     {
         var (_, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: false);
         if (problem is not null)
@@ -139,15 +139,17 @@ public static class EnrollmentApi
             return problem;
         }
 
-        if (status!.Order!.State == OrderState.Stored)
+        // The order's generation (how often it was reissued) with its certificate ID tells the client which key pair
+        // on the token is the order's (its CKA_ID): a reopened order needs a new key pair, a rerun finds its own.
+        int generation = await enrollment.GenerationAsync(status!.Order!, ct);
+        if (status.Order!.State == OrderState.Stored)
         {
-            // The certificate ID tells the client which key pair on the token is the order's (its CKA_ID), so it can
-            // check that the certificate is really there and restore it when the token lost it.
+            // So the client can check that the certificate is really there and restore it when the token lost it.
             return ApiProblem.Conflict(ErrorCodes.CertificateAlreadyStored, "A certificate is already stored on this token.",
-                new Dictionary<string, object?> { ["certificateId"] = status.Order.CertificateId });
+                new Dictionary<string, object?> { ["certificateId"] = status.Order.CertificateId, ["generation"] = generation });
         }
 
-        return TypedResults.Ok(new AssignedUserResponse(status.User!.RomanizedName, status.Serial, status.Order.CertificateId, options.OperatorContact));
+        return TypedResults.Ok(new AssignedUserResponse(status.User!.RomanizedName, status.Serial, status.Order.CertificateId, options.OperatorContact, generation));
     }
 
     /// <summary>Verifies the storage PIN; on success returns an upgraded ticket and the token's transport PIN.</summary>
@@ -278,9 +280,13 @@ public static class EnrollmentApi
         return await restore.RestoreAsync(status!, publicKey, EnrollmentContext.Actor(http, ticket!.Serial), ct);
     }
 
-    /// <summary>The client reports the certificate is on the token: the assignment becomes active.</summary>
+    /// <summary>
+    /// The client reports the certificate is on the token: the assignment becomes active. On a reissued order the
+    /// replaced certificate is revoked (superseded) with it and its CA's CRL published.
+    /// </summary>
     public static async Task<Results<Ok<StoredResponse>, ProblemHttpResult>> ReportStored(
-        StoredRequest request, HttpContext http, SecretProtector secrets, EnrollmentService enrollment, TimeProvider time, CancellationToken ct)
+        StoredRequest request, HttpContext http, SecretProtector secrets, EnrollmentService enrollment, Ca.CrlPublisher crls,
+        ILoggerFactory logs, TimeProvider time, CancellationToken ct)
     {
         var (ticket, status, problem) = await EnrollmentContext.ResolveAsync(http, secrets, enrollment, time, requirePin: true);
         if (problem is not null)
@@ -304,8 +310,26 @@ public static class EnrollmentApi
         }
 
         var result = await enrollment.MarkStoredAsync(status.Order.CertificateId, EnrollmentContext.Actor(http, ticket!.Serial), ct);
-        return result.Code == Kagi.Registry.Enrollment.OrderCode.Done
-            ? TypedResults.Ok(new StoredResponse("active"))
-            : ApiProblem.Conflict(ErrorCodes.Conflict, "The order is not in a state that can be marked stored.");
+        if (result.Code != Kagi.Registry.Enrollment.OrderCode.Done)
+        {
+            return ApiProblem.Conflict(ErrorCodes.Conflict, "The order is not in a state that can be marked stored.");
+        }
+
+        if (result.Superseded is { Count: > 0 } superseded)
+        {
+            try
+            {
+                await crls.PublishRevokedAsync(superseded.Select(c => c.IssuerCaId), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The revocation is committed with the stored state, and the client must hear that its certificate
+                // is stored; the CRL follows with the next publication (any revocation, the hourly refresh, or
+                // kagi admin ca publish-crl).
+                logs.CreateLogger(typeof(EnrollmentApi)).LogWarning(e, "Publishing the CRL after revoking a superseded certificate failed.");
+            }
+        }
+
+        return TypedResults.Ok(new StoredResponse("active"));
     }
 }

@@ -70,6 +70,13 @@ internal sealed class CliEnrollee : IAsyncDisposable
             File.Delete(mail);
         }
 
+        Assert.Equal(0, Admin("admin", "token", "storage-pin", Serial).ExitCode);
+        StoragePin = EnrollmentFlowTests.StoragePinFromMail(Server.MailDirectory);
+    }
+
+    /// <summary>Runs <c>kagi</c> as the operator (with the operator API key, which the user's runs do not have).</summary>
+    public KagiRun Admin(params string[] args)
+    {
         var env = new Dictionary<string, string>(Kagi.Environment) { ["KAGI_API_KEY"] = Server.OperatorApiKey };
         using var admin = new KagiRunner();
         foreach (var (k, v) in env)
@@ -77,8 +84,17 @@ internal sealed class CliEnrollee : IAsyncDisposable
             admin.Environment[k] = v;
         }
 
-        Assert.Equal(0, admin.Run(null, "admin", "token", "storage-pin", Serial).ExitCode);
-        StoragePin = EnrollmentFlowTests.StoragePinFromMail(Server.MailDirectory);
+        return admin.Run(null, args);
+    }
+
+    /// <summary>The certificate ID of this token's order.</summary>
+    public async Task<string> CertificateIdAsync()
+    {
+        using IServiceScope scope = Server.Services.CreateScope();
+        KagiDbContext db = scope.ServiceProvider.GetRequiredService<KagiDbContext>();
+        long tokenId = (await db.Tokens.SingleAsync(t => t.Serial == Serial)).Id;
+        long assignment = (await db.Assignments.SingleAsync(a => a.TokenId == tokenId)).Id;
+        return (await db.EnrollmentOrders.SingleAsync(o => o.AssignmentId == assignment)).CertificateId;
     }
 
     /// <summary><c>kagi enroll --storage-pin-stdin --new-pin-stdin --yes --json</c> with extra environment (test hooks).</summary>

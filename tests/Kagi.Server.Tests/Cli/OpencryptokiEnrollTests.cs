@@ -92,6 +92,54 @@ public class OpencryptokiEnrollTests
         Assert.DoesNotContain("libopencryptoki", File.ReadAllText("/proc/self/maps"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_rerun_after_the_pin_was_set_asks_for_that_pin_and_ends_with_user_pin_locked_when_opencryptoki_locks_it()
+    {
+        using OpencryptokiLock exclusive = OpencryptokiLock.Acquire();
+        OpencryptokiToken ock = OpencryptokiToken.Read();
+        using ServerDatabase database = ServerDatabase.Create("sqlite");
+        await using RealServer server = await RealServer.StartAsync(database);
+        using var kagi = new KagiRunner { Module = ock.Module };
+        kagi.Environment["KAGI_SERVER"] = server.Url;
+        kagi.Environment["KAGI_SERVER_CA"] = server.RootPemPath;
+        kagi.Environment["KAGI_API_KEY"] = server.OperatorApiKey;
+        HashSet<string> before = OpencryptokiChild.Objects();
+        HashSet<string> after;
+        try
+        {
+            Assert.Equal(0, kagi.Run(null, "admin", "user", "add", "--employee-id", "E32", "--name", "Rokuro Kimura", "--email", "rokuro@example.jp").ExitCode);
+            string serial = await DistributeAsync(ock, server);
+            Assert.Equal(0, kagi.Run(null, "admin", "token", "assign", serial, "--employee-id", "E32").ExitCode);
+            Assert.Equal(0, kagi.Run(null, "admin", "token", "storage-pin", serial).ExitCode);
+            string storagePin = EnrollmentFlowTests.StoragePinFromMail(server.MailDirectory);
+            kagi.Environment.Remove("KAGI_API_KEY");
+
+            // Killed after the user PIN was set: the token no longer opens with the transport PIN.
+            kagi.Environment["KAGI_TEST_KILL_AT"] = EnrollmentTestHook.AfterPinSet;
+            Assert.Equal(137, kagi.Run($"{storagePin}\n{NewPin}\n", TimeSpan.FromSeconds(180), "--token", serial, "enroll", "--storage-pin-stdin", "--new-pin-stdin", "--yes", "--json").ExitCode);
+            kagi.Environment.Remove("KAGI_TEST_KILL_AT");
+
+            // The interactive rerun (function 1, STEP 1, the user confirmed, resumed, STEP 4 next): the transport PIN is
+            // tried once (refused and counted), then the PIN set before is asked for. Wrong PINs until opencryptoki
+            // locks at the third failure: one "incorrect" with the PIN state, then user-pin-locked (exit 7).
+            KagiRun locked = kagi.Run(string.Join("\n", "1", "", "y", "", "0000", "00000", "000000") + "\n", TimeSpan.FromSeconds(180), "--token", serial, "enroll", "--lang", "en");
+            Assert.True(locked.ExitCode == 7, locked.All);
+            Assert.Contains("Enter the user PIN you set", System.Text.RegularExpressions.Regex.Replace(locked.Stdout, @"\s+", " "), StringComparison.Ordinal);
+            Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(locked.Stderr, "The PIN is incorrect\\."));
+            Assert.Contains("PIN state: ", locked.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Error code: user-pin-locked", locked.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain(NewPin, locked.All, StringComparison.Ordinal);
+            Assert.DoesNotContain(storagePin, locked.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            after = OpencryptokiChild.Restore(before);
+        }
+
+        Assert.Equal(before.Order(StringComparer.Ordinal), after.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("libopencryptoki", File.ReadAllText("/proc/self/maps"), StringComparison.Ordinal);
+    }
+
     // Distribution as the operator does it, minus C_InitToken (opencryptoki 3.8 leaves the SO unable to log in after
     // C_InitToken on an initialized token with a non-default SO PIN, see scripts/opencryptoki-setup.sh): the token keeps
     // its SO PIN; a random transport user PIN and the RSA distribution key are set in a child process.

@@ -18,6 +18,8 @@ namespace Kagi.Agent.Ui.Pages;
 /// run's page, so reloading never repeats a step. A pulled token stops the step with a message; the same run goes on
 /// once the token is back. When STEP 2 finds the certificate already stored but the token lost it, the run turns into a
 /// restore: the user's own PIN (counted like every PIN attempt through the agent) writes the same certificate back.
+/// When STEP 4 finds the token no longer opens with its transport PIN (an interrupted storage set the user's PIN, or a
+/// reissued order's earlier certificate), it asks for that PIN, counted and re-asked like the restore's, not a new one.
 /// </summary>
 internal static class WizardPages
 {
@@ -139,6 +141,7 @@ internal static class WizardPages
                 {
                     run.Cancelled = true;
                     run.Step = WizardStep.Result;
+                    run.Flow.Dispose();
                 }
             }
             finally
@@ -179,7 +182,14 @@ internal static class WizardPages
                 return;
             }
 
-            if (run.Step == WizardStep.UserPin)
+            if (run.Step == WizardStep.UserPin && run.PinSetBefore)
+            {
+                if (!await MayTryUserPinAsync(run, hub, form, userPin, attempts))
+                {
+                    return;
+                }
+            }
+            else if (run.Step == WizardStep.UserPin)
             {
                 NewPinCheck check = PinDescriptions.Check(Texts.EnglishTexts, string.Empty, newPin, confirmation, run.User is null ? [] : [run.User.RomanizedName]);
                 if (!check.Valid || newPin.Length > 64)
@@ -259,6 +269,11 @@ internal static class WizardPages
                         if (check.Accepted)
                         {
                             run.Step = WizardStep.UserPin;
+
+                            // Which PIN STEP 4 asks for: a new one, or the user's own PIN already on the token.
+                            TokenPinCheck pinCheck = run.Flow.CheckTokenPin();
+                            run.PinSetBefore = !pinCheck.TransportPinAccepted;
+                            run.PinState = pinCheck.PinState;
                         }
                         else
                         {
@@ -268,12 +283,24 @@ internal static class WizardPages
 
                         break;
                     case WizardStep.UserPin:
-                        using (PinBuffer pin = PinBuffer.FromChars(newPin))
+                        try
                         {
-                            run.Stored = await run.Flow.StoreAsync(pin, ct: ct);
+                            using (PinBuffer pin = PinBuffer.FromChars(run.PinSetBefore ? userPin : newPin))
+                            {
+                                run.Stored = await run.Flow.StoreAsync(pin, ct: ct);
+                            }
+
+                            run.Step = WizardStep.Result;
+                        }
+                        catch (EnrollmentException e) when (e.Failure == EnrollmentFailure.TokenPinRejected && e.PinState is { } state)
+                        {
+                            // Nothing was done: the token takes only the user's own PIN now; asked for again (as the
+                            // PIN set before) with the state the token reports.
+                            run.PinSetBefore = true;
+                            run.PinState = state;
+                            (run.StepError, run.StepErrorArgs) = state == PinState.Locked ? ("AdviceLocked", []) : ("WrongPin", new object?[] { state });
                         }
 
-                        run.Step = WizardStep.Result;
                         break;
                 }
 
@@ -302,6 +329,12 @@ internal static class WizardPages
         }
         finally
         {
+            if (run.Step == WizardStep.Result)
+            {
+                // Zeroes the transport PIN the flow may still hold.
+                run.Flow.Dispose();
+            }
+
             run.Gate.Release();
         }
     }
@@ -376,6 +409,9 @@ internal static class WizardPages
             case WizardStep.RestorePin:
                 body.Append(RestorePinStep(t, run, error, formStart));
                 break;
+            case WizardStep.UserPin when run.PinSetBefore:
+                body.Append(PinSetBeforeStep(t, run, error, formStart));
+                break;
             case WizardStep.UserPin:
                 body.Append("<p>").Append(Html.E(t["UserPinIntro"])).Append("</p>").Append(formStart.Replace("id=\"wizard-form\"", "id=\"wizard-form\" data-check=\"wizard\"", StringComparison.Ordinal))
                     .Append(PinField.Render(t, "newPin", t["NewPin"], error, autofocus: true, t["NewPinHint"])).Append(PinPages.StrengthMeter(t))
@@ -414,6 +450,33 @@ internal static class WizardPages
             .Append(PinField.Render(t, "userPin", t["UserPin"], confirmError ? null : error, autofocus: true, t["RestorePinHint"]))
             .Append(run.PinState == PinState.FinalTry ? FinalTryConfirmation.Render(t, confirmError ? error : null) : string.Empty)
             .Append("<div class=\"buttons\"><button type=\"submit\" id=\"next\">").Append(Html.E(t["RestoreSubmit"])).Append("</button> <a href=\"/wizard/")
+            .Append(run.Id).Append("/cancel\" id=\"cancel\">").Append(Html.E(t["Cancel"])).Append("</a></div></form>")
+            .ToString();
+    }
+
+    /// <summary>
+    /// STEP 4 when the token no longer opens with its transport PIN: why, the user PIN set before with the on-screen
+    /// keyboard, the final-try checkbox at the token's last try, none of it when it is locked (as the restore step).
+    /// </summary>
+    private static string PinSetBeforeStep(Texts t, WizardRun run, string? error, string formStart)
+    {
+        var html = new StringBuilder("<p id=\"pin-set-before\">").Append(Html.E(t["UserPinSetBeforeIntro"])).Append("</p>");
+        if (run.PinState == PinState.Locked)
+        {
+            return html.Append("<p id=\"pin-advice\" class=\"warning\" role=\"alert\">").Append(Html.E(t["AdviceLocked"])).Append("</p><p><a href=\"/\">")
+                .Append(Html.E(t["BackToMenu"])).Append("</a></p>").ToString();
+        }
+
+        if (run.PinState is { } state && PinDescriptions.Advice(t, state) is { } advice)
+        {
+            html.Append("<p id=\"pin-advice\" class=\"warning\">").Append(Html.E(advice)).Append("</p>");
+        }
+
+        bool confirmError = run.StepError == "FinalTryNotConfirmed";
+        return html.Append(formStart)
+            .Append(PinField.Render(t, "userPin", t["UserPin"], confirmError ? null : error, autofocus: true, t["UserPinSetBeforeHint"]))
+            .Append(run.PinState == PinState.FinalTry ? FinalTryConfirmation.Render(t, confirmError ? error : null) : string.Empty)
+            .Append("<div class=\"buttons\"><button type=\"submit\" id=\"next\">").Append(Html.E(t["Next"])).Append("</button> <a href=\"/wizard/")
             .Append(run.Id).Append("/cancel\" id=\"cancel\">").Append(Html.E(t["Cancel"])).Append("</a></div></form>")
             .ToString();
     }
