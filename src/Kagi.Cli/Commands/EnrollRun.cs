@@ -110,7 +110,8 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
         }
         catch (KagiException e)
         {
-            (string message, int exit) = ErrorReporter.Classify(e);
+            // Input ended (or there is no terminal): enroll has its own stdin options, not --pin-stdin.
+            (string message, int exit) = e.Error == KagiError.PinRequired ? (Messages.EnrollErrPinRequired, ExitCodes.Usage) : ErrorReporter.Classify(e);
             return Fail(Kebab(e.Error.ToString()), message, exit);
         }
         catch (OperationCanceledException)

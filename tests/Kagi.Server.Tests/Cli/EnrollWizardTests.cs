@@ -124,6 +124,9 @@ public class EnrollWizardTests
         Assert.Contains("The PIN is incorrect.", wrong.Stderr, StringComparison.Ordinal);
         Assert.Contains("PIN state: ", wrong.Stderr, StringComparison.Ordinal);
         Assert.Contains("Error code: pin-required", wrong.Stderr, StringComparison.Ordinal);
+        // kagi enroll's own stdin options, not the --pin-stdin of other commands, which enroll does not have.
+        Assert.Contains("--storage-pin-stdin --new-pin-stdin", wrong.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("--pin-stdin", wrong.Stderr, StringComparison.Ordinal);
         Assert.Contains($"Token serial number: {enrollee.Serial}", wrong.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(enrollee.Token().Certificates, c => c.Id == keyId);
 
