@@ -203,7 +203,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
                 Step(Messages.EnrollStep3);
                 if (!Unattended)
                 {
-                    Gate(reader, null);
+                    Gate(reader, Messages.EnrollStoragePinHint);
                 }
                 else if (storagePin is null)
                 {
@@ -222,14 +222,29 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
             Say(Messages.EnrollPinRules);
             if (newPin is null)
             {
-                Gate(reader, null);
+                Gate(reader, Messages.WizardPinCancelHint);
             }
 
             while (newPin is null)
             {
-                PinBuffer candidate = reader.Read(Messages.PromptNewPin);
-                using PinBuffer confirmation = reader.Read(Messages.PromptConfirmPin);
-                string[] problems = Problems(user, candidate, confirmation);
+                PinBuffer candidate = ReadPin(reader, Messages.WizardPromptNewPin);
+                PinBuffer confirmation;
+                try
+                {
+                    confirmation = ReadPin(reader, Messages.WizardPromptConfirmPin);
+                }
+                catch
+                {
+                    candidate.Dispose();
+                    throw;
+                }
+
+                string[] problems;
+                using (confirmation)
+                {
+                    problems = Problems(user, candidate, confirmation);
+                }
+
                 if (problems.Length == 0)
                 {
                     newPin = candidate;
@@ -289,7 +304,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
         StoredCertificate restored;
         while (true)
         {
-            using PinBuffer userPin = reader.Read(Messages.PromptUserPin);
+            using PinBuffer userPin = ReadPin(reader, Messages.WizardPromptUserPin);
             if (userPin.Length == 0 && !Unattended)
             {
                 Output.Error(Messages.PolicyEmpty);
@@ -339,16 +354,27 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
     {
         while (true)
         {
-            using PinBuffer entered = given ?? reader.Read(Messages.PromptStoragePin);
+            using PinBuffer entered = given ?? ReadPin(reader, Messages.PromptStoragePin);
             given = null;
-            if (entered.Length == 0)
+
+            // What cannot be a storage PIN is refused here: sent, it would use up one of its few attempts.
+            StoragePinInput input = StoragePinFormat.Check(entered);
+            if (input != StoragePinInput.Acceptable)
             {
+                string problem = input switch
+                {
+                    StoragePinInput.Empty => Messages.EnrollStoragePinEmpty,
+                    StoragePinInput.FullWidth => Messages.EnrollStoragePinFullWidth,
+                    _ => ErrorReporter.Format(Messages.EnrollStoragePinNotValid, StoragePinFormat.MinLength),
+                };
                 if (Unattended)
                 {
-                    return Fail("storage-pin-required", Messages.EnrollErrStoragePinRequired, ExitCodes.Usage);
+                    return input == StoragePinInput.Empty
+                        ? Fail("storage-pin-required", Messages.EnrollErrStoragePinRequired, ExitCodes.Usage)
+                        : Fail("storage-pin-invalid", problem, ExitCodes.WrongPin);
                 }
 
-                Output.Error(Messages.EnrollStoragePinEmpty);
+                Output.Error(problem);
                 continue;
             }
 
@@ -418,6 +444,32 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
             }
 
             if (answer.Equals("c", StringComparison.OrdinalIgnoreCase) && ConfirmCancel(reader))
+            {
+                throw new WizardCancelledException();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads a PIN. Interactive: <c>c</c> instead of the PIN (or Esc in a terminal) asks to cancel, confirmed as at every
+    /// step; not confirmed, the same prompt comes again.
+    /// </summary>
+    /// <exception cref="WizardCancelledException">The user cancelled and confirmed it.</exception>
+    private PinBuffer ReadPin(PinReader reader, string prompt)
+    {
+        if (Unattended)
+        {
+            return reader.Read(prompt);
+        }
+
+        while (true)
+        {
+            if (reader.ReadOrCancel(prompt) is { } pin)
+            {
+                return pin;
+            }
+
+            if (ConfirmCancel(reader))
             {
                 throw new WizardCancelledException();
             }

@@ -14,6 +14,9 @@ public class EnrollWizardTests
 {
     private const string Contact = "pki-desk@example.jp";
 
+    /// <summary>The wizard wraps long lines on standard output; this joins them again.</summary>
+    private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+
     [Fact]
     public async Task The_wizard_cancels_at_every_step_after_confirming_and_then_completes_from_where_it_stopped()
     {
@@ -150,6 +153,46 @@ public class EnrollWizardTests
         KagiRun again = Enroll("1", "");
         Assert.Equal(11, again.ExitCode);
         Assert.Contains("Error code: certificate-already-stored", again.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_storage_pin_prompt_refuses_what_cannot_be_a_storage_pin_without_spending_attempts_and_c_cancels_after_a_confirmation()
+    {
+        await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Rokuro Abe", "sqlite", $"--Kagi:OperatorContact={Contact}");
+        KagiRunner kagi = enrollee.Kagi;
+
+        // The reviewer's input, which used to lock the storage PIN: full-width, one wrong PIN, then "c", "n", "y" meant as
+        // answers. Only the wrong PIN reaches the server; "c" asks to cancel, "n" keeps the prompt, "c" + "y" cancel.
+        KagiRun ja = kagi.Run("1\n\ny\n\nＡＢＣ１２３\nwrongpin1\n\nc\nn\n\nc\ny\n", TimeSpan.FromSeconds(120), "enroll", "--lang", "ja");
+        Assert.True(ja.ExitCode == 11, ja.All);
+        Assert.Contains("c を入力してください", Flat(ja.Stdout), StringComparison.Ordinal);
+        Assert.Contains("全角文字 (Ａ、１ など) は含まれません", ja.Stderr, StringComparison.Ordinal);
+        Assert.Contains("残り回数は減っていません", ja.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(ja.Stderr, "電子証明書格納用 PIN が正しくありません"));
+        Assert.Contains("残り回数: 4", ja.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(ja.Stderr, "ウィザードを終了しますか"));
+        Assert.Contains("キャンセルしました", ja.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("storage-pin-locked", ja.All, StringComparison.Ordinal);
+
+        // Symbols and too-short input are refused as well; the next PIN sent is the second wrong one (3 left).
+        KagiRun en = kagi.Run("1\n\ny\n\nabc-12345\nab\nWRONG2345\nc\ny\n", TimeSpan.FromSeconds(120), "enroll", "--lang", "en");
+        Assert.True(en.ExitCode == 11, en.All);
+        Assert.Contains("type c instead of the PIN", Flat(en.Stdout), StringComparison.Ordinal);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(en.Stderr, "A storage PIN is 8 or more half-width letters and digits"));
+        Assert.Contains("The storage PIN is wrong. Attempts left: 3", en.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Cancelled", en.Stderr, StringComparison.Ordinal);
+
+        // Unattended: refused without being sent (storage-pin-invalid), the attempts stay as they were.
+        KagiRun unattended = kagi.Run($"ＡＢＣ１２３４５６\n{CliEnrollee.NewPin}\n", "enroll", "--storage-pin-stdin", "--new-pin-stdin", "--yes", "--json", "--lang", "en");
+        Assert.True(unattended.ExitCode == 6, unattended.All);
+        Assert.Equal("storage-pin-invalid", JsonDocument.Parse(unattended.Stdout).RootElement.GetProperty("code").GetString());
+        KagiRun third = kagi.Run($"WRONG6789\n{CliEnrollee.NewPin}\n", "enroll", "--storage-pin-stdin", "--new-pin-stdin", "--yes", "--json", "--lang", "en");
+        Assert.Contains("Attempts left: 2", JsonDocument.Parse(third.Stdout).RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // The storage PIN still works.
+        KagiRun done = enrollee.Enroll();
+        Assert.True(done.ExitCode == 0, done.All);
+        await enrollee.AssertCompletedAsync(JsonDocument.Parse(done.Stdout).RootElement.GetProperty("serialNumber").GetString()!);
     }
 
     [Fact]
