@@ -34,6 +34,9 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
     private string? _serial;
     private string? _contact;
 
+    /// <summary>True once this run verified the storage PIN or resumed an order whose PIN was verified: a later run can only resume within the window.</summary>
+    private bool _storagePinSpent;
+
     private bool Unattended => _storagePinStdin || _newPinStdin;
 
     public async Task<int> RunAsync(CancellationToken ct)
@@ -63,7 +66,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
 
                     if (choice.Equals("c", StringComparison.OrdinalIgnoreCase) && ConfirmCancel(reader))
                     {
-                        return Cancelled("cancelled", Messages.EnrollCancelled);
+                        return Cancelled("cancelled", CancelledMessage);
                     }
                 }
             }
@@ -72,7 +75,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
         }
         catch (WizardCancelledException)
         {
-            return Cancelled("cancelled", Messages.EnrollCancelled);
+            return Cancelled("cancelled", CancelledMessage);
         }
         catch (EnrollmentException e)
         {
@@ -116,7 +119,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
         }
         catch (OperationCanceledException)
         {
-            return Cancelled("cancelled", Messages.EnrollCancelled);
+            return Cancelled("cancelled", CancelledMessage);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -196,6 +199,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
             bool resumed = await flow.TryResumeAsync(ct);
             if (resumed)
             {
+                _storagePinSpent = true;
                 Say(Messages.EnrollResumed);
             }
             else
@@ -381,6 +385,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
             StoragePinCheck check = await flow.VerifyStoragePinAsync(Encoding.UTF8.GetString(entered.Bytes), ct);
             if (check.Accepted)
             {
+                _storagePinSpent = true;
                 return null;
             }
 
@@ -476,9 +481,12 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
         }
     }
 
-    private static bool ConfirmCancel(PinReader reader)
+    /// <summary>Before the storage PIN was spent a rerun continues anyway; after, only within the resume window.</summary>
+    private string CancelledMessage => _storagePinSpent ? Messages.EnrollCancelledAfterStoragePin : Messages.EnrollCancelled;
+
+    private bool ConfirmCancel(PinReader reader)
     {
-        string answer = reader.ReadAnswer(Messages.WizardConfirmCancel);
+        string answer = reader.ReadAnswer(_storagePinSpent ? Messages.WizardConfirmCancelAfterStoragePin : Messages.WizardConfirmCancel);
         return answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase);
     }
 

@@ -196,6 +196,44 @@ public class EnrollWizardTests
     }
 
     [Fact]
+    public async Task Cancelling_after_the_storage_pin_was_spent_says_a_rerun_resumes_only_within_30_minutes()
+    {
+        await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Shichiro Ueda", "sqlite", $"--Kagi:OperatorContact={Contact}");
+        KagiRunner kagi = enrollee.Kagi;
+        KagiRun Wizard(params string[] lines) => kagi.Run(string.Join("\n", lines) + "\n", TimeSpan.FromSeconds(120), "wizard", "--lang", "en");
+        const string Window = "within 30 minutes of its verification";
+
+        // Before STEP 3 the storage PIN is not spent: the rerun simply continues.
+        KagiRun early = Wizard("1", "", "y", "c", "y");
+        Assert.Equal(11, early.ExitCode);
+        Assert.Contains("Run kagi enroll again to continue", early.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Window, early.Stderr, StringComparison.Ordinal);
+
+        // Verified in this run, cancelled at STEP 4: the confirmation and the message tell the window and what comes after.
+        KagiRun atStep4 = Wizard("1", "", "y", "", enrollee.StoragePin, "c", "n", "c", "y");
+        Assert.True(atStep4.ExitCode == 11, atStep4.All);
+        Assert.Contains("[STEP 4]", atStep4.Stdout, StringComparison.Ordinal);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(atStep4.Stderr, Window));
+        Assert.Contains("Cancelled. The storage PIN is already used", atStep4.Stderr, StringComparison.Ordinal);
+        Assert.Contains("ask the CA operator to issue a new storage PIN", atStep4.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Run kagi enroll again to continue; work", atStep4.Stderr, StringComparison.Ordinal);
+
+        // Resumed (STEP 3 skipped), cancelled with c at the new PIN prompt: the same.
+        KagiRun resumed = Wizard("1", "", "y", "", "c", "y");
+        Assert.True(resumed.ExitCode == 11, resumed.All);
+        Assert.Contains("continuing the same order", resumed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("type c instead of a PIN", Flat(resumed.Stdout), StringComparison.Ordinal);
+        Assert.Contains("Cancelled. The storage PIN is already used", resumed.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("[STEP 5]", resumed.Stdout, StringComparison.Ordinal);
+
+        // c at the confirmation prompt too, not confirmed: asked again, and the run completes.
+        KagiRun done = Wizard("1", "", "y", "", CliEnrollee.NewPin, "c", "n", CliEnrollee.NewPin);
+        Assert.True(done.ExitCode == 0, done.All);
+        Assert.Contains("The certificate was stored.", done.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(enrollee.StoragePin, atStep4.All + resumed.All + done.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unattended_errors_are_json_with_code_serial_and_message()
     {
         await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Shiro Kato", "sqlite", $"--Kagi:OperatorContact={Contact}");
