@@ -55,8 +55,7 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
                     string choice = reader.ReadAnswer(Messages.WizardChooseFunction);
                     if (choice == "2")
                     {
-                        Say(Messages.PinChangeTitle);
-                        return PinCommands.ChangeUserPin(token, reader, [], _json);
+                        return ChangeUserPin(token, reader);
                     }
 
                     if (choice == "1")
@@ -478,6 +477,23 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
             {
                 throw new WizardCancelledException();
             }
+        }
+    }
+
+    /// <summary>Function 2: the user PIN change with the enrollment rules (the holder's names from the token), asked again after a refused new PIN.</summary>
+    private int ChangeUserPin(AttachedToken token, PinReader reader)
+    {
+        Say(Messages.PinChangeTitle);
+        Say(Messages.WizardPinCancelHint);
+        int? stop = PinFlow.BeforeLogin(token, _yes, !Console.IsInputRedirected);
+        try
+        {
+            return stop ?? PinCommands.ChangeUserPin(token, prompt => ReadPin(reader, prompt), [], _json, askAgain: true);
+        }
+        catch (WizardCancelledException)
+        {
+            // Nothing to continue later: the PIN is as it was.
+            return Cancelled("cancelled", Messages.Cancelled);
         }
     }
 

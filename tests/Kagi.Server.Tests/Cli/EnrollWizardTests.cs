@@ -234,6 +234,46 @@ public class EnrollWizardTests
     }
 
     [Fact]
+    public async Task The_pin_change_refuses_the_holders_name_read_from_the_token_and_in_the_wizard_asks_again_or_cancels()
+    {
+        await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Hanako Sato", "sqlite", $"--Kagi:OperatorContact={Contact}");
+        KagiRunner kagi = enrollee.Kagi;
+        KagiRun Wizard(params string[] lines) => kagi.Run(string.Join("\n", lines) + "\n", TimeSpan.FromSeconds(120), "wizard", "--lang", "en");
+        KagiRun stored = enrollee.Enroll();
+        Assert.True(stored.ExitCode == 0, stored.All);
+
+        // Function 2: the name on the token's certificate refuses hanako12 as STEP 4 does; the wizard asks again, "c" asks
+        // to cancel ("n" goes on), and a good PIN is set.
+        const string Changed = "k4m7p2x9";
+        KagiRun change = Wizard("2", CliEnrollee.NewPin, "hanako12", "hanako12", "c", "n", Changed, Changed);
+        Assert.True(change.ExitCode == 0, change.All);
+        Assert.Contains("type c instead of a PIN", Flat(change.Stdout), StringComparison.Ordinal);
+        Assert.Contains("The new PIN cannot be used:", change.Stderr, StringComparison.Ordinal);
+        Assert.Contains("it contains the user's name", change.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Quit the wizard?", change.Stderr, StringComparison.Ordinal);
+        Assert.Contains("The user PIN was changed.", change.Stdout, StringComparison.Ordinal);
+        Assert.NotEmpty(TokenContents.Read(kagi.Module, "Kagi", new Dictionary<string, string> { ["SOFTHSM2_CONF"] = kagi.Hsm.ConfigPath }, Changed).PrivateKeys);
+
+        // Cancelled with the confirmation: nothing changed.
+        KagiRun cancelled = Wizard("2", Changed, "c", "y");
+        Assert.True(cancelled.ExitCode == 11, cancelled.All);
+        Assert.Contains("Cancelled.", cancelled.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("kagi enroll", cancelled.Stderr, StringComparison.Ordinal);
+
+        // kagi pin change (unattended) takes the name from the token too, and keeps ending with exit 8.
+        KagiRun unattended = kagi.Run($"{Changed}\nsatohan7\nsatohan7\n", "pin", "change", "--pin-stdin", "--json", "--lang", "en");
+        Assert.True(unattended.ExitCode == 8, unattended.All);
+        JsonElement result = JsonDocument.Parse(unattended.Stdout).RootElement;
+        Assert.Equal("tooWeak", result.GetProperty("outcome").GetString());
+        Assert.Contains(result.GetProperty("problems").EnumerateArray(), p => p.GetString() == "it contains the user's name");
+        Assert.NotEmpty(TokenContents.Read(kagi.Module, "Kagi", new Dictionary<string, string> { ["SOFTHSM2_CONF"] = kagi.Hsm.ConfigPath }, Changed).PrivateKeys);
+        foreach (string secret in new[] { CliEnrollee.NewPin, Changed, "hanako12", "satohan7" })
+        {
+            Assert.DoesNotContain(secret, change.All + cancelled.All + unattended.All, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Unattended_errors_are_json_with_code_serial_and_message()
     {
         await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Shiro Kato", "sqlite", $"--Kagi:OperatorContact={Contact}");
