@@ -76,6 +76,13 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
         {
             return Cancelled("cancelled", CancelledMessage);
         }
+        catch (EnrollmentException e) when (e.Failure == EnrollmentFailure.AlreadyStored)
+        {
+            // Not a failure for the user (the token has its certificate): information instead of the error screen.
+            // The JSON object, its code and the exit code stay as they were, for scripts.
+            return Fail(e.ServerCode ?? "certificate-already-stored", Messages.EnrollErrAlreadyStored, ExitCodes.Refused,
+                information: ErrorReporter.Format(Messages.EnrollAlreadyStoredScreen, _serial ?? "-"));
+        }
         catch (EnrollmentException e)
         {
             (string message, int exit) = e.Failure switch
@@ -524,12 +531,30 @@ internal sealed class EnrollRun(ParseResult parse, EnrollOptions options)
         }
     }
 
-    /// <summary>The error screen (and JSON): token serial, stable code, message for the operator.</summary>
-    private int Fail(string code, string message, int exit, string? detail = null, string[]? problems = null)
+    /// <summary>
+    /// The error screen (and JSON): token serial, stable code, message for the operator. With <paramref name="information"/>
+    /// (an outcome that is no failure for the user) that text is shown instead of the error screen, on standard output
+    /// unless it carries the JSON.
+    /// </summary>
+    private int Fail(string code, string message, int exit, string? detail = null, string[]? problems = null, string? information = null)
     {
         if (_json)
         {
             Output.Json(new { result = "error", tokenSerial = _serial, code, message, detail, problems = problems ?? [], operatorContact = _contact, exitCode = exit });
+        }
+
+        if (information is not null)
+        {
+            if (_json)
+            {
+                Output.Error(information);
+            }
+            else
+            {
+                Output.Line(information);
+            }
+
+            return exit;
         }
 
         Output.Error(ErrorReporter.Format(Messages.EnrollErrorScreen, _serial ?? "-", code, message));

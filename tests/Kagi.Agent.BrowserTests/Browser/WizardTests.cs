@@ -97,13 +97,14 @@ public sealed class WizardTests(BrowserFixture browser)
 
         Assert.True(chain.Build(exported), string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation)));
 
-        // A second run on the same token stops with the error code and the token serial on the result page.
+        // A second run on the same token is told, as information and not as a failure, that the certificate is stored.
         await OpenStep1Async(page, serial, world.Agent.Url + "/wizard");
         await page.ClickAsync("#next");
-        await Expect(page.Locator("#wizard-failed")).ToHaveTextAsync("このトークンには既に証明書が格納されています。");
-        await Expect(page.Locator("#result-error-code")).ToHaveTextAsync("certificate-already-stored");
+        await Expect(page.Locator("#wizard-already-stored")).ToHaveTextAsync("このトークンには電子証明書が格納済みです。これ以上の操作は必要ありません。");
+        await Expect(page.Locator("#wizard-already-stored")).ToHaveAttributeAsync("data-code", "certificate-already-stored");
         await Expect(page.Locator("#result-token-serial")).ToHaveTextAsync(serial);
-        await Expect(page.Locator("main")).ToContainTextAsync("認証局の運用担当者に連絡してください");
+        await Expect(page.Locator("#wizard-failed")).ToHaveCountAsync(0);
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("エラーコード");
         await screens.ShotAsync("second-run-already-stored");
     }
 

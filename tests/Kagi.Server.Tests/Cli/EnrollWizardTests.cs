@@ -74,12 +74,18 @@ public class EnrollWizardTests
 
         await enrollee.AssertCompletedAsync(serialNumber);
 
-        // Error screen: token serial, error code and a message the user can pass on, plus the contact.
+        // Already stored is no failure for the user: information with the token serial instead of the error screen
+        // ("storage failed"); the exit code stays 11.
         KagiRun stored = Wizard("1", "", "y");
         Assert.Equal(11, stored.ExitCode);
-        Assert.Contains($"Token serial number: {enrollee.Serial}", stored.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Error code: certificate-already-stored", stored.Stderr, StringComparison.Ordinal);
-        Assert.Contains("already stored", stored.Stderr, StringComparison.Ordinal);
+        Assert.Contains("A certificate is already stored on this token; there is nothing more to do.", stored.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Token serial number: {enrollee.Serial}", stored.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Certificate storage failed", stored.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("Error code", stored.All, StringComparison.Ordinal);
+        KagiRun storedJa = kagi.Run("1\n\n", TimeSpan.FromSeconds(120), "wizard", "--lang", "ja");
+        Assert.Equal(11, storedJa.ExitCode);
+        Assert.Contains("このトークンには電子証明書が格納済みです。", storedJa.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("格納に失敗しました", storedJa.All, StringComparison.Ordinal);
 
         // Function 2: change the user PIN (same rules; the new PIN then opens the token).
         const string changed = "k4m7p2x9";
@@ -149,10 +155,10 @@ public class EnrollWizardTests
         await enrollee.AssertCompletedAsync(serialNumber);
         Assert.Single(enrollee.Token().Certificates, c => c.Id == keyId);
 
-        // Nothing is missing any more: the plain "already stored" error screen.
+        // Nothing is missing any more: the plain "already stored" information.
         KagiRun again = Enroll("1", "");
         Assert.Equal(11, again.ExitCode);
-        Assert.Contains("Error code: certificate-already-stored", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("A certificate is already stored on this token", again.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -437,6 +437,14 @@ internal static class WizardPages
                 $"<p><a id=\"view-token\" href=\"/tokens/{Uri.EscapeDataString(stored.TokenSerial)}\">{Html.E(t["ViewCertificates"])}</a> · <a id=\"finish\" href=\"/\">{Html.E(t["Finish"])}</a></p>";
         }
 
+        if (run.ErrorKey == "Failure" + EnrollmentFailure.AlreadyStored)
+        {
+            // Not a failure for the user: the token has its certificate. Information, with the way to look at it.
+            return $"<p id=\"wizard-already-stored\" class=\"success\" role=\"status\" data-code=\"{Html.E(run.ErrorCode)}\">{Html.E(t["AlreadyStoredInfo"])}</p><dl class=\"facts\">" +
+                $"<div><dt>{Html.E(t["Serial"])}</dt><dd id=\"result-token-serial\">{Html.E(run.Serial)}</dd></div></dl>" +
+                $"<p><a id=\"view-token\" href=\"/tokens/{Uri.EscapeDataString(run.Serial)}\">{Html.E(t["ViewCertificates"])}</a> · <a id=\"finish\" href=\"/\">{Html.E(t["Finish"])}</a></p>";
+        }
+
         return $"<p id=\"wizard-failed\" class=\"error\" role=\"alert\">{Html.E(t[run.ErrorKey ?? "FailureServerRefused"])}</p><dl class=\"facts\">" +
             $"<div><dt>{Html.E(t["ErrorCode"])}</dt><dd id=\"result-error-code\">{Html.E(run.ErrorCode)}</dd></div>" +
             $"<div><dt>{Html.E(t["Serial"])}</dt><dd id=\"result-token-serial\">{Html.E(run.Serial)}</dd></div></dl><p>{Html.E(t["ReportToOperator"])}</p><p><a href=\"/\">{Html.E(t["BackToMenu"])}</a></p>";
