@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Kagi.Pkcs11;
 using Kagi.Tokens.Pins;
@@ -47,17 +46,17 @@ public static class StoragePinFormat
             return StoragePinInput.NotAStoragePin;
         }
 
-        char[] chars = ArrayPool<char>.Shared.Rent(Math.Max(pin.Length, 1));
+        // On the stack (never moved by the garbage collector) and cleared, as PinChanger does. Invalid UTF-8 decodes
+        // to U+FFFD, which is not a letter or digit.
+        Span<char> chars = stackalloc char[pin.Length];
         try
         {
-            // Invalid UTF-8 decodes to U+FFFD, which is not a letter or digit.
             int length = Encoding.UTF8.GetChars(pin.Bytes, chars);
-            return Check(chars.AsSpan(0, length));
+            return Check(chars[..length]);
         }
         finally
         {
-            Array.Clear(chars);
-            ArrayPool<char>.Shared.Return(chars);
+            chars.Clear();
         }
     }
 
