@@ -81,6 +81,9 @@ public sealed class WizardRun(string id, string serial, CertificateStorageFlow f
     /// <summary>The message key for <see cref="ErrorCode"/>.</summary>
     public string? ErrorKey { get; set; }
 
+    /// <summary>True when STEP 3 was skipped: an earlier run verified the storage PIN within the server's resume window.</summary>
+    public bool Resumed { get; set; }
+
     /// <summary>True once the user cancelled.</summary>
     public bool Cancelled { get; set; }
 }

@@ -34,6 +34,9 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
     private string? _serial;
     private string? _contact;
 
+    /// <summary>True once this run verified the storage PIN or resumed an order whose PIN was verified: a later run can only resume within the window.</summary>
+    private bool _storagePinSpent;
+
     private bool Unattended => _storagePinStdin || _newPinStdin;
 
     public async Task<int> RunAsync(CancellationToken ct)
@@ -52,8 +55,7 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
                     string choice = reader.ReadAnswer(Messages.WizardChooseFunction);
                     if (choice == "2")
                     {
-                        Say(Messages.PinChangeTitle);
-                        return PinCommands.ChangeUserPin(token, reader, [], _json);
+                        return ChangeUserPin(token, reader);
                     }
 
                     if (choice == "1")
@@ -63,7 +65,7 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
 
                     if (choice.Equals("c", StringComparison.OrdinalIgnoreCase) && ConfirmCancel(reader))
                     {
-                        return Cancelled("cancelled", Messages.EnrollCancelled);
+                        return Cancelled("cancelled", CancelledMessage);
                     }
                 }
             }
@@ -72,7 +74,14 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
         }
         catch (WizardCancelledException)
         {
-            return Cancelled("cancelled", Messages.EnrollCancelled);
+            return Cancelled("cancelled", CancelledMessage);
+        }
+        catch (EnrollmentException e) when (e.Failure == EnrollmentFailure.AlreadyStored)
+        {
+            // Not a failure for the user (the token has its certificate): information instead of the error screen.
+            // The JSON object, its code and the exit code stay as they were, for scripts.
+            return Fail(e.ServerCode ?? "certificate-already-stored", Messages.EnrollErrAlreadyStored, ExitCodes.Refused,
+                information: ErrorReporter.Format(Messages.EnrollAlreadyStoredScreen, _serial ?? "-"));
         }
         catch (EnrollmentException e)
         {
@@ -111,12 +120,13 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
         }
         catch (KagiException e)
         {
-            (string message, int exit) = ErrorReporter.Classify(e);
+            // Input ended (or there is no terminal): enroll has its own stdin options, not --pin-stdin.
+            (string message, int exit) = e.Error == KagiError.PinRequired ? (Messages.EnrollErrPinRequired, ExitCodes.Usage) : ErrorReporter.Classify(e);
             return Fail(Kebab(e.Error.ToString()), message, exit);
         }
         catch (OperationCanceledException)
         {
-            return Cancelled("cancelled", Messages.EnrollCancelled);
+            return Cancelled("cancelled", CancelledMessage);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -196,6 +206,7 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
             bool resumed = await flow.TryResumeAsync(ct);
             if (resumed)
             {
+                _storagePinSpent = true;
                 Say(Messages.EnrollResumed);
             }
             else
@@ -203,7 +214,7 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
                 Step(Messages.EnrollStep3);
                 if (!Unattended)
                 {
-                    Gate(reader, null);
+                    Gate(reader, Messages.EnrollStoragePinHint);
                 }
                 else if (storagePin is null)
                 {
@@ -227,14 +238,29 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
             Say(Messages.EnrollPinRules);
             if (newPin is null)
             {
-                Gate(reader, null);
+                Gate(reader, Messages.WizardPinCancelHint);
             }
 
             while (newPin is null)
             {
-                PinBuffer candidate = reader.Read(Messages.PromptNewPin);
-                using PinBuffer confirmation = reader.Read(Messages.PromptConfirmPin);
-                string[] problems = Problems(user, candidate, confirmation);
+                PinBuffer candidate = ReadPin(reader, Messages.WizardPromptNewPin);
+                PinBuffer confirmation;
+                try
+                {
+                    confirmation = ReadPin(reader, Messages.WizardPromptConfirmPin);
+                }
+                catch
+                {
+                    candidate.Dispose();
+                    throw;
+                }
+
+                string[] problems;
+                using (confirmation)
+                {
+                    problems = Problems(user, candidate, confirmation);
+                }
+
                 if (problems.Length == 0)
                 {
                     newPin = candidate;
@@ -294,7 +320,7 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
         StoredCertificate restored;
         while (true)
         {
-            using PinBuffer userPin = reader.Read(Messages.PromptUserPin);
+            using PinBuffer userPin = ReadPin(reader, Messages.WizardPromptUserPin);
             if (userPin.Length == 0 && !Unattended)
             {
                 Output.Error(Messages.PolicyEmpty);
@@ -344,22 +370,34 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
     {
         while (true)
         {
-            using PinBuffer entered = given ?? reader.Read(Messages.PromptStoragePin);
+            using PinBuffer entered = given ?? ReadPin(reader, Messages.PromptStoragePin);
             given = null;
-            if (entered.Length == 0)
+
+            // What cannot be a storage PIN is refused here: sent, it would use up one of its few attempts.
+            StoragePinInput input = StoragePinFormat.Check(entered);
+            if (input != StoragePinInput.Acceptable)
             {
+                string problem = input switch
+                {
+                    StoragePinInput.Empty => Messages.EnrollStoragePinEmpty,
+                    StoragePinInput.FullWidth => Messages.EnrollStoragePinFullWidth,
+                    _ => ErrorReporter.Format(Messages.EnrollStoragePinNotValid, StoragePinFormat.MinLength),
+                };
                 if (Unattended)
                 {
-                    return Fail("storage-pin-required", Messages.EnrollErrStoragePinRequired, ExitCodes.Usage);
+                    return input == StoragePinInput.Empty
+                        ? Fail("storage-pin-required", Messages.EnrollErrStoragePinRequired, ExitCodes.Usage)
+                        : Fail("storage-pin-invalid", problem, ExitCodes.WrongPin);
                 }
 
-                Output.Error(Messages.EnrollStoragePinEmpty);
+                Output.Error(problem);
                 continue;
             }
 
             StoragePinCheck check = await flow.VerifyStoragePinAsync(entered, ct);
             if (check.Accepted)
             {
+                _storagePinSpent = true;
                 return null;
             }
 
@@ -429,9 +467,55 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
         }
     }
 
-    private static bool ConfirmCancel(PinReader reader)
+    /// <summary>
+    /// Reads a PIN. Interactive: <c>c</c> instead of the PIN (or Esc in a terminal) asks to cancel, confirmed as at every
+    /// step; not confirmed, the same prompt comes again.
+    /// </summary>
+    /// <exception cref="WizardCancelledException">The user cancelled and confirmed it.</exception>
+    private PinBuffer ReadPin(PinReader reader, string prompt)
     {
-        string answer = reader.ReadAnswer(Messages.WizardConfirmCancel);
+        if (Unattended)
+        {
+            return reader.Read(prompt);
+        }
+
+        while (true)
+        {
+            if (reader.ReadOrCancel(prompt) is { } pin)
+            {
+                return pin;
+            }
+
+            if (ConfirmCancel(reader))
+            {
+                throw new WizardCancelledException();
+            }
+        }
+    }
+
+    /// <summary>Function 2: the user PIN change with the enrollment rules (the holder's names from the token), asked again after a refused new PIN.</summary>
+    private int ChangeUserPin(AttachedToken token, PinReader reader)
+    {
+        Say(Messages.PinChangeTitle);
+        Say(Messages.WizardPinCancelHint);
+        int? stop = PinFlow.BeforeLogin(token, _yes, !Console.IsInputRedirected);
+        try
+        {
+            return stop ?? PinCommands.ChangeUserPin(token, prompt => ReadPin(reader, prompt), [], _json, askAgain: true);
+        }
+        catch (WizardCancelledException)
+        {
+            // Nothing to continue later: the PIN is as it was.
+            return Cancelled("cancelled", Messages.Cancelled);
+        }
+    }
+
+    /// <summary>Before the storage PIN was spent a rerun continues anyway; after, only within the resume window.</summary>
+    private string CancelledMessage => _storagePinSpent ? Messages.EnrollCancelledAfterStoragePin : Messages.EnrollCancelled;
+
+    private bool ConfirmCancel(PinReader reader)
+    {
+        string answer = reader.ReadAnswer(_storagePinSpent ? Messages.WizardConfirmCancelAfterStoragePin : Messages.WizardConfirmCancel);
         return answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase);
     }
 
@@ -453,12 +537,30 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
         }
     }
 
-    /// <summary>The error screen (and JSON): token serial, stable code, message for the operator.</summary>
-    private int Fail(string code, string message, int exit, string? detail = null, string[]? problems = null)
+    /// <summary>
+    /// The error screen (and JSON): token serial, stable code, message for the operator. With <paramref name="information"/>
+    /// (an outcome that is no failure for the user) that text is shown instead of the error screen, on standard output
+    /// unless it carries the JSON.
+    /// </summary>
+    private int Fail(string code, string message, int exit, string? detail = null, string[]? problems = null, string? information = null)
     {
         if (_json)
         {
             Output.Json(new { result = "error", tokenSerial = _serial, code, message, detail, problems = problems ?? [], operatorContact = _contact, exitCode = exit });
+        }
+
+        if (information is not null)
+        {
+            if (_json)
+            {
+                Output.Error(information);
+            }
+            else
+            {
+                Output.Line(information);
+            }
+
+            return exit;
         }
 
         Output.Error(ErrorReporter.Format(Messages.EnrollErrorScreen, _serial ?? "-", code, message));

@@ -4,6 +4,7 @@ using Kagi.Cli.Infrastructure;
 using Kagi.Cli.Json;
 using Kagi.Cli.Resources;
 using Kagi.Pkcs11;
+using Kagi.Tokens.Certificates;
 using Kagi.Tokens.Pins;
 using Kagi.Tokens.Tokens;
 
@@ -73,47 +74,86 @@ internal static class PinCommands
         return command;
     }
 
-    /// <summary>Reads current, new and confirmation PIN from <paramref name="reader"/> and changes the user PIN; prints the outcome.</summary>
+    /// <summary>
+    /// Reads current, new and confirmation PIN from <paramref name="reader"/> and changes the user PIN; prints the
+    /// outcome. A refused new PIN ends the command (exit 8).
+    /// </summary>
+    /// <param name="token">The token.</param>
+    /// <param name="reader">Where the PINs come from.</param>
+    /// <param name="names">Names given with --name; the holder's names on the token (<see cref="TokenHolderNames"/>) are added.</param>
+    /// <param name="json">Print the outcome as JSON.</param>
     /// <returns>The exit code.</returns>
-    internal static int ChangeUserPin(AttachedToken token, PinReader reader, string[] names, bool json)
+    internal static int ChangeUserPin(AttachedToken token, PinReader reader, string[] names, bool json) =>
+        ChangeUserPin(token, reader.Read, names, json, askAgain: false);
+
+    /// <summary>
+    /// Changes the user PIN with the same strength rules as certificate storage: the holder's names are taken from the
+    /// token (<see cref="TokenHolderNames"/>) besides <paramref name="names"/>. With <paramref name="askAgain"/> (the
+    /// interactive wizard) a new PIN refused by the rules or by the token is explained and asked for again; otherwise the
+    /// command ends with exit 8.
+    /// </summary>
+    /// <param name="token">The token.</param>
+    /// <param name="read">Reads one PIN for a prompt (the wizard's reader handles cancel).</param>
+    /// <param name="names">Further names of the holder.</param>
+    /// <param name="json">Print the outcome as JSON.</param>
+    /// <param name="askAgain">Ask again after a refused new PIN (and show the wizard's prompts).</param>
+    /// <returns>The exit code.</returns>
+    internal static int ChangeUserPin(AttachedToken token, Func<string, PinBuffer> read, string[] names, bool json, bool askAgain)
     {
-        using PinBuffer current = reader.Read(Messages.PromptCurrentPin);
-        using PinBuffer next = reader.Read(Messages.PromptNewPin);
-        using PinBuffer confirm = reader.Read(Messages.PromptConfirmPin);
-        var changer = new PinChanger(new PinPolicyValidator(), new PinStrengthEvaluator(new PinStrengthOptions { Names = names }));
-        PinChangeResult result = changer.Change(token, current, next, confirm);
-
-        var problems = new List<string>();
-        problems.AddRange(result.Policy.Violations.Select(v => Describe.Violation(v, result.Policy)));
-        if (result.Outcome == PinChangeOutcome.TooWeak)
+        string[] holder = [.. names, .. TokenHolderNames.Read(token)];
+        var changer = new PinChanger(new PinPolicyValidator(), new PinStrengthEvaluator(new PinStrengthOptions { Names = holder }));
+        using PinBuffer current = read(askAgain ? Messages.WizardPromptCurrentPin : Messages.PromptCurrentPin);
+        while (true)
         {
-            problems.AddRange(result.Strength!.RefusalReasons.Select(Describe.Weakness));
-        }
+            PinChangeResult result;
+            using (PinBuffer next = read(askAgain ? Messages.WizardPromptNewPin : Messages.PromptNewPin))
+            using (PinBuffer confirm = read(askAgain ? Messages.WizardPromptConfirmPin : Messages.PromptConfirmPin))
+            {
+                result = changer.Change(token, current, next, confirm);
+            }
 
-        PinState state = result.Login?.PinState ?? token.Refresh().PinState;
-        if (json)
-        {
-            Output.Json(new PinResultJson(token.Info.Serial, Camel(result.Outcome.ToString()), state, problems));
-        }
+            var problems = new List<string>();
+            problems.AddRange(result.Policy.Violations.Select(v => Describe.Violation(v, result.Policy)));
+            if (result.Outcome == PinChangeOutcome.TooWeak)
+            {
+                problems.AddRange(result.Strength!.RefusalReasons.Select(Describe.Weakness));
+            }
 
-        switch (result.Outcome)
-        {
-            case PinChangeOutcome.Changed:
-                if (!json)
-                {
-                    Output.Line(Messages.PinChanged);
-                }
-
-                return ExitCodes.Ok;
-            case PinChangeOutcome.PolicyViolation or PinChangeOutcome.TooWeak:
-                Output.Error(Messages.ErrNewPinRejected);
+            if (askAgain && result.Outcome is PinChangeOutcome.PolicyViolation or PinChangeOutcome.TooWeak or PinChangeOutcome.RejectedByToken)
+            {
+                // Nothing changed; the current PIN stays as entered and only the new one is asked for again.
+                Output.Error(result.Outcome == PinChangeOutcome.RejectedByToken
+                    ? ErrorReporter.Format(Messages.ErrTokenRejectedPin, result.TokenResult?.ToString() ?? string.Empty)
+                    : Messages.ErrNewPinRejected);
                 problems.ForEach(p => Output.Error("  " + p));
-                return ExitCodes.PinRejected;
-            case PinChangeOutcome.RejectedByToken:
-                Output.Error(ErrorReporter.Format(Messages.ErrTokenRejectedPin, result.TokenResult?.ToString() ?? string.Empty));
-                return ExitCodes.PinRejected;
-            default:
-                return PinFlow.ReportFailure(result.Login!) ?? ExitCodes.WrongPin;
+                continue;
+            }
+
+            PinState state = result.Login?.PinState ?? token.Refresh().PinState;
+            if (json)
+            {
+                Output.Json(new PinResultJson(token.Info.Serial, Camel(result.Outcome.ToString()), state, problems));
+            }
+
+            switch (result.Outcome)
+            {
+                case PinChangeOutcome.Changed:
+                    if (!json)
+                    {
+                        Output.Line(Messages.PinChanged);
+                    }
+
+                    return ExitCodes.Ok;
+                case PinChangeOutcome.PolicyViolation or PinChangeOutcome.TooWeak:
+                    Output.Error(Messages.ErrNewPinRejected);
+                    problems.ForEach(p => Output.Error("  " + p));
+                    return ExitCodes.PinRejected;
+                case PinChangeOutcome.RejectedByToken:
+                    Output.Error(ErrorReporter.Format(Messages.ErrTokenRejectedPin, result.TokenResult?.ToString() ?? string.Empty));
+                    return ExitCodes.PinRejected;
+                default:
+                    return PinFlow.ReportFailure(result.Login!) ?? ExitCodes.WrongPin;
+            }
         }
     }
 

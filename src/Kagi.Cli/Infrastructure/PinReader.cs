@@ -18,7 +18,25 @@ internal sealed class PinReader(bool fromStdin)
     /// <exception cref="KagiException"><see cref="KagiError.PinRequired"/> when no PIN can be read.</exception>
     public PinBuffer Read(string prompt)
     {
-        return fromStdin ? ReadLineFromStdin() : ReadFromTerminal(prompt);
+        return fromStdin ? ReadLineFromStdin() : ReadFromTerminal(prompt, escapeRequestsCancel: false)!;
+    }
+
+    /// <summary>
+    /// Reads one PIN at a wizard prompt, where the user may ask to cancel instead: a line holding only <c>c</c> (or
+    /// <c>C</c>), which can be neither a storage PIN nor a user PIN, or Esc in a terminal. The caller confirms the cancel.
+    /// </summary>
+    /// <returns>The PIN, or null when the user asked to cancel.</returns>
+    /// <exception cref="KagiException"><see cref="KagiError.PinRequired"/> when no PIN can be read.</exception>
+    public PinBuffer? ReadOrCancel(string prompt)
+    {
+        PinBuffer? pin = fromStdin ? ReadLineFromStdin() : ReadFromTerminal(prompt, escapeRequestsCancel: true);
+        if (pin is not null && pin.Length == 1 && (pin.Bytes[0] == (byte)'c' || pin.Bytes[0] == (byte)'C'))
+        {
+            pin.Dispose();
+            return null;
+        }
+
+        return pin;
     }
 
     /// <summary>
@@ -88,7 +106,9 @@ internal sealed class PinReader(bool fromStdin)
         }
     }
 
-    private static PinBuffer ReadFromTerminal(string prompt)
+    /// <returns>The PIN; null when <paramref name="escapeRequestsCancel"/> and the user pressed Esc.</returns>
+    /// <exception cref="OperationCanceledException">Esc, unless <paramref name="escapeRequestsCancel"/>.</exception>
+    private static PinBuffer? ReadFromTerminal(string prompt, bool escapeRequestsCancel)
     {
         if (Console.IsInputRedirected)
         {
@@ -120,6 +140,12 @@ internal sealed class PinReader(bool fromStdin)
 
                 if (key.Key == ConsoleKey.Escape)
                 {
+                    if (escapeRequestsCancel)
+                    {
+                        Console.Error.WriteLine();
+                        return null;
+                    }
+
                     throw new OperationCanceledException(Messages.Cancelled);
                 }
 

@@ -76,7 +76,7 @@ public sealed class PinLockoutTests(BrowserFixture browser)
             await LogInAsync(page, WrongPin);
             await Expect(page.Locator("#pin-state")).ToHaveTextAsync("ロック中");
             await Expect(page.Locator("#pin-advice")).ToContainTextAsync("トークンはロックされています");
-            await Expect(page.Locator("#pin-advice")).ToContainTextAsync("認証局の運用担当者にロック解除を申請してください");
+            await Expect(page.Locator("#pin-advice")).ToContainTextAsync("認証局運用員にロック解除を申請してください");
             await Expect(page.Locator("#pin")).ToHaveCountAsync(0);
             await Expect(page.Locator("#login")).ToHaveCountAsync(0);
             await screens.ShotAsync("locked");

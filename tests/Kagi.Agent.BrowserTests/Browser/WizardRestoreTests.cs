@@ -108,7 +108,7 @@ public sealed class WizardRestoreTests(BrowserFixture browser)
         // Nothing is missing any more: a further run is the plain "already stored".
         await WizardTests.OpenStep1Async(page, serial, world.Agent.Url + "/wizard");
         await page.ClickAsync("#next");
-        await Expect(page.Locator("#result-error-code")).ToHaveTextAsync("certificate-already-stored");
+        await Expect(page.Locator("#wizard-already-stored")).ToHaveAttributeAsync("data-code", "certificate-already-stored");
     }
 
     [Fact]

@@ -97,13 +97,14 @@ public sealed class WizardTests(BrowserFixture browser)
 
         Assert.True(chain.Build(exported), string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation)));
 
-        // A second run on the same token stops with the error code and the token serial on the result page.
+        // A second run on the same token is told, as information and not as a failure, that the certificate is stored.
         await OpenStep1Async(page, serial, world.Agent.Url + "/wizard");
         await page.ClickAsync("#next");
-        await Expect(page.Locator("#wizard-failed")).ToHaveTextAsync("このトークンには既に証明書が格納されています。");
-        await Expect(page.Locator("#result-error-code")).ToHaveTextAsync("certificate-already-stored");
+        await Expect(page.Locator("#wizard-already-stored")).ToHaveTextAsync("このトークンには電子証明書が格納済みです。これ以上の操作は必要ありません。");
+        await Expect(page.Locator("#wizard-already-stored")).ToHaveAttributeAsync("data-code", "certificate-already-stored");
         await Expect(page.Locator("#result-token-serial")).ToHaveTextAsync(serial);
-        await Expect(page.Locator("main")).ToContainTextAsync("認証局の運用担当者に連絡してください");
+        await Expect(page.Locator("#wizard-failed")).ToHaveCountAsync(0);
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("エラーコード");
         await screens.ShotAsync("second-run-already-stored");
     }
 
@@ -115,11 +116,22 @@ public sealed class WizardTests(BrowserFixture browser)
         (IPage page, Screens screens) = await browser.NewPageAsync(nameof(Wrong_storage_pin_is_reported_at_its_field_with_the_attempts_left));
         await ToStep3Async(page, world, serial);
 
+        // What cannot be a storage PIN (full-width, symbols, too short) is refused by the agent without sending it.
+        await page.FillAsync("#storagePin", "ＡＢＣＤ１２３４");
+        await page.ClickAsync("#next");
+        await Expect(page.Locator("#storagePin-error")).ToContainTextAsync("全角文字 (Ａ、１ など) は含まれません");
+        await Expect(page.Locator("#storagePin-error")).ToContainTextAsync("残りの入力可能回数は減っていません");
+        await screens.ShotAsync("full-width-storage-pin");
+        await page.FillAsync("#storagePin", "ab-12");
+        await page.ClickAsync("#next");
+        await Expect(page.Locator("#storagePin-error")).ToContainTextAsync("8 文字以上の半角英数字");
+
+        // The first PIN sent: 4 attempts left.
         string wrong = storagePin == "AAAA1111" ? "BBBB2222" : "AAAA1111";
         await page.FillAsync("#storagePin", wrong);
         await page.ClickAsync("#next");
-        await Expect(page.Locator("#storagePin-error")).ToContainTextAsync("格納用 PIN が正しくありません");
-        await Expect(page.Locator("#storagePin-error")).ToContainTextAsync("残りの入力可能回数");
+        await Expect(page.Locator("#storagePin-error")).ToContainTextAsync("電子証明書格納用 PIN が正しくありません");
+        await Expect(page.Locator("#storagePin-error")).ToContainTextAsync("残りの入力可能回数: 4 回");
         await Expect(page.Locator("#storagePin")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(page.Locator("#steps li[aria-current=step]")).ToContainTextAsync("格納用 PIN");
         await screens.ShotAsync("wrong-storage-pin");
@@ -182,6 +194,38 @@ public sealed class WizardTests(BrowserFixture browser)
         await page.ClickAsync("#cancel-yes");
         await Expect(page.Locator("#wizard-cancelled")).ToHaveTextAsync("証明書の格納を中止しました。");
         await screens.ShotAsync("cancelled");
+    }
+
+    [Fact]
+    public async Task Cancel_after_the_storage_pin_tells_the_resume_window_and_a_new_run_resumes_without_the_pin()
+    {
+        await using AgentWorld world = await AgentWorld.StartAsync();
+        (string serial, string storagePin) = world.PrepareToken("E105", "Goro Mori");
+        (IPage page, Screens screens) = await browser.NewPageAsync(nameof(Cancel_after_the_storage_pin_tells_the_resume_window_and_a_new_run_resumes_without_the_pin));
+        await ToStep4Async(page, world, serial, storagePin);
+
+        // The storage PIN is spent: the question and the result say that a new run continues only within 30 minutes.
+        await page.ClickAsync("#cancel");
+        await Expect(page.Locator("#cancel-question")).ToContainTextAsync("PIN の確認から 30 分以内");
+        await Expect(page.Locator("#cancel-question")).ToContainTextAsync("認証局運用員に電子証明書格納用 PIN の再発行");
+        await screens.ShotAsync("cancel-question-after-storage-pin");
+        await page.ClickAsync("#cancel-yes");
+        await Expect(page.Locator("#wizard-cancelled")).ToContainTextAsync("30 分以内にやり直すと、続きから再開できます");
+
+        // A new run within the window skips STEP 3 and completes the same order.
+        await OpenStep1Async(page, serial, world.Agent.Url + "/wizard");
+        await page.ClickAsync("#next");
+        await Expect(page.Locator("#user-name")).ToHaveTextAsync("Goro Mori");
+        await page.ClickAsync("#next");
+        await Expect(page.Locator("#steps li[aria-current=step]")).ToContainTextAsync("ユーザー PIN の設定");
+        await Expect(page.Locator("#wizard-resumed")).ToContainTextAsync("同じ申請の続きから再開します");
+        await screens.ShotAsync("resumed-step4");
+        await page.FillAsync("#newPin", NewPin);
+        await page.FillAsync("#confirmation", NewPin);
+        await Expect(page.Locator("#next")).ToBeEnabledAsync();
+        await page.ClickAsync("#next");
+        await Expect(page.Locator("#wizard-done")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        Assert.DoesNotContain(storagePin, await page.ContentAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

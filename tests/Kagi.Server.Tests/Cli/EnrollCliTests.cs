@@ -48,8 +48,9 @@ public class EnrollCliTests
 
         KagiRun again = kagi.Run($"{storagePin}\nq8w3e5r1\nq8w3e5r1\n", "enroll", "--pins-stdin", "--yes", "--lang", "en");
         Assert.Equal(11, again.ExitCode);
-        Assert.Contains("already stored", again.Stderr, StringComparison.Ordinal);
-        Assert.Contains(serial, again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("already stored", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains(serial, again.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("failed", again.All, StringComparison.Ordinal);
 
         kagi.Environment["KAGI_API_KEY"] = server.OperatorApiKey;
         Assert.Equal("active", JsonDocument.Parse(kagi.Run(null, "admin", "token", "list").Stdout).RootElement.EnumerateArray()

@@ -14,6 +14,9 @@ public class EnrollWizardTests
 {
     private const string Contact = "pki-desk@example.jp";
 
+    /// <summary>The wizard wraps long lines on standard output; this joins them again.</summary>
+    private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+
     [Fact]
     public async Task The_wizard_cancels_at_every_step_after_confirming_and_then_completes_from_where_it_stopped()
     {
@@ -71,12 +74,18 @@ public class EnrollWizardTests
 
         await enrollee.AssertCompletedAsync(serialNumber);
 
-        // Error screen: token serial, error code and a message the user can pass on, plus the contact.
+        // Already stored is no failure for the user: information with the token serial instead of the error screen
+        // ("storage failed"); the exit code stays 11.
         KagiRun stored = Wizard("1", "", "y");
         Assert.Equal(11, stored.ExitCode);
-        Assert.Contains($"Token serial number: {enrollee.Serial}", stored.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Error code: certificate-already-stored", stored.Stderr, StringComparison.Ordinal);
-        Assert.Contains("already stored", stored.Stderr, StringComparison.Ordinal);
+        Assert.Contains("A certificate is already stored on this token; there is nothing more to do.", stored.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Token serial number: {enrollee.Serial}", stored.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Certificate storage failed", stored.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("Error code", stored.All, StringComparison.Ordinal);
+        KagiRun storedJa = kagi.Run("1\n\n", TimeSpan.FromSeconds(120), "wizard", "--lang", "ja");
+        Assert.Equal(11, storedJa.ExitCode);
+        Assert.Contains("このトークンには電子証明書が格納済みです。", storedJa.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("格納に失敗しました", storedJa.All, StringComparison.Ordinal);
 
         // Function 2: change the user PIN (same rules; the new PIN then opens the token).
         const string changed = "k4m7p2x9";
@@ -124,6 +133,9 @@ public class EnrollWizardTests
         Assert.Contains("The PIN is incorrect.", wrong.Stderr, StringComparison.Ordinal);
         Assert.Contains("PIN state: ", wrong.Stderr, StringComparison.Ordinal);
         Assert.Contains("Error code: pin-required", wrong.Stderr, StringComparison.Ordinal);
+        // kagi enroll's own stdin options, not the --pin-stdin of other commands, which enroll does not have.
+        Assert.Contains("--storage-pin-stdin --new-pin-stdin", wrong.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("--pin-stdin", wrong.Stderr, StringComparison.Ordinal);
         Assert.Contains($"Token serial number: {enrollee.Serial}", wrong.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(enrollee.Token().Certificates, c => c.Id == keyId);
 
@@ -143,10 +155,128 @@ public class EnrollWizardTests
         await enrollee.AssertCompletedAsync(serialNumber);
         Assert.Single(enrollee.Token().Certificates, c => c.Id == keyId);
 
-        // Nothing is missing any more: the plain "already stored" error screen.
+        // Nothing is missing any more: the plain "already stored" information.
         KagiRun again = Enroll("1", "");
         Assert.Equal(11, again.ExitCode);
-        Assert.Contains("Error code: certificate-already-stored", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("A certificate is already stored on this token", again.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_storage_pin_prompt_refuses_what_cannot_be_a_storage_pin_without_spending_attempts_and_c_cancels_after_a_confirmation()
+    {
+        await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Rokuro Abe", "sqlite", $"--Kagi:OperatorContact={Contact}");
+        KagiRunner kagi = enrollee.Kagi;
+
+        // The reviewer's input, which used to lock the storage PIN: full-width, one wrong PIN, then "c", "n", "y" meant as
+        // answers. Only the wrong PIN reaches the server; "c" asks to cancel, "n" keeps the prompt, "c" + "y" cancel.
+        KagiRun ja = kagi.Run("1\n\ny\n\nＡＢＣ１２３\nwrongpin1\n\nc\nn\n\nc\ny\n", TimeSpan.FromSeconds(120), "enroll", "--lang", "ja");
+        Assert.True(ja.ExitCode == 11, ja.All);
+        Assert.Contains("c を入力してください", Flat(ja.Stdout), StringComparison.Ordinal);
+        Assert.Contains("全角文字 (Ａ、１ など) は含まれません", ja.Stderr, StringComparison.Ordinal);
+        Assert.Contains("残り回数は減っていません", ja.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(ja.Stderr, "電子証明書格納用 PIN が正しくありません"));
+        Assert.Contains("残り回数: 4", ja.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(ja.Stderr, "ウィザードを終了しますか"));
+        Assert.Contains("キャンセルしました", ja.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("storage-pin-locked", ja.All, StringComparison.Ordinal);
+
+        // Symbols and too-short input are refused as well; the next PIN sent is the second wrong one (3 left).
+        KagiRun en = kagi.Run("1\n\ny\n\nabc-12345\nab\nWRONG2345\nc\ny\n", TimeSpan.FromSeconds(120), "enroll", "--lang", "en");
+        Assert.True(en.ExitCode == 11, en.All);
+        Assert.Contains("type c instead of the PIN", Flat(en.Stdout), StringComparison.Ordinal);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(en.Stderr, "A storage PIN is 8 or more half-width letters and digits"));
+        Assert.Contains("The storage PIN is wrong. Attempts left: 3", en.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Cancelled", en.Stderr, StringComparison.Ordinal);
+
+        // Unattended: refused without being sent (storage-pin-invalid), the attempts stay as they were.
+        KagiRun unattended = kagi.Run($"ＡＢＣ１２３４５６\n{CliEnrollee.NewPin}\n", "enroll", "--storage-pin-stdin", "--new-pin-stdin", "--yes", "--json", "--lang", "en");
+        Assert.True(unattended.ExitCode == 6, unattended.All);
+        Assert.Equal("storage-pin-invalid", JsonDocument.Parse(unattended.Stdout).RootElement.GetProperty("code").GetString());
+        KagiRun third = kagi.Run($"WRONG6789\n{CliEnrollee.NewPin}\n", "enroll", "--storage-pin-stdin", "--new-pin-stdin", "--yes", "--json", "--lang", "en");
+        Assert.Contains("Attempts left: 2", JsonDocument.Parse(third.Stdout).RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // The storage PIN still works.
+        KagiRun done = enrollee.Enroll();
+        Assert.True(done.ExitCode == 0, done.All);
+        await enrollee.AssertCompletedAsync(JsonDocument.Parse(done.Stdout).RootElement.GetProperty("serialNumber").GetString()!);
+    }
+
+    [Fact]
+    public async Task Cancelling_after_the_storage_pin_was_spent_says_a_rerun_resumes_only_within_30_minutes()
+    {
+        await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Shichiro Ueda", "sqlite", $"--Kagi:OperatorContact={Contact}");
+        KagiRunner kagi = enrollee.Kagi;
+        KagiRun Wizard(params string[] lines) => kagi.Run(string.Join("\n", lines) + "\n", TimeSpan.FromSeconds(120), "wizard", "--lang", "en");
+        const string Window = "within 30 minutes of its verification";
+
+        // Before STEP 3 the storage PIN is not spent: the rerun simply continues.
+        KagiRun early = Wizard("1", "", "y", "c", "y");
+        Assert.Equal(11, early.ExitCode);
+        Assert.Contains("Run kagi enroll again to continue", early.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Window, early.Stderr, StringComparison.Ordinal);
+
+        // Verified in this run, cancelled at STEP 4: the confirmation and the message tell the window and what comes after.
+        KagiRun atStep4 = Wizard("1", "", "y", "", enrollee.StoragePin, "c", "n", "c", "y");
+        Assert.True(atStep4.ExitCode == 11, atStep4.All);
+        Assert.Contains("[STEP 4]", atStep4.Stdout, StringComparison.Ordinal);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(atStep4.Stderr, Window));
+        Assert.Contains("Cancelled. The storage PIN is already used", atStep4.Stderr, StringComparison.Ordinal);
+        Assert.Contains("ask the CA operator to issue a new storage PIN", atStep4.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Run kagi enroll again to continue; work", atStep4.Stderr, StringComparison.Ordinal);
+
+        // Resumed (STEP 3 skipped), cancelled with c at the new PIN prompt: the same.
+        KagiRun resumed = Wizard("1", "", "y", "", "c", "y");
+        Assert.True(resumed.ExitCode == 11, resumed.All);
+        Assert.Contains("continuing the same order", resumed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("type c instead of a PIN", Flat(resumed.Stdout), StringComparison.Ordinal);
+        Assert.Contains("Cancelled. The storage PIN is already used", resumed.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("[STEP 5]", resumed.Stdout, StringComparison.Ordinal);
+
+        // c at the confirmation prompt too, not confirmed: asked again, and the run completes.
+        KagiRun done = Wizard("1", "", "y", "", CliEnrollee.NewPin, "c", "n", CliEnrollee.NewPin);
+        Assert.True(done.ExitCode == 0, done.All);
+        Assert.Contains("The certificate was stored.", done.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(enrollee.StoragePin, atStep4.All + resumed.All + done.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_pin_change_refuses_the_holders_name_read_from_the_token_and_in_the_wizard_asks_again_or_cancels()
+    {
+        await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync("Hanako Sato", "sqlite", $"--Kagi:OperatorContact={Contact}");
+        KagiRunner kagi = enrollee.Kagi;
+        KagiRun Wizard(params string[] lines) => kagi.Run(string.Join("\n", lines) + "\n", TimeSpan.FromSeconds(120), "wizard", "--lang", "en");
+        KagiRun stored = enrollee.Enroll();
+        Assert.True(stored.ExitCode == 0, stored.All);
+
+        // Function 2: the name on the token's certificate refuses hanako12 as STEP 4 does; the wizard asks again, "c" asks
+        // to cancel ("n" goes on), and a good PIN is set.
+        const string Changed = "k4m7p2x9";
+        KagiRun change = Wizard("2", CliEnrollee.NewPin, "hanako12", "hanako12", "c", "n", Changed, Changed);
+        Assert.True(change.ExitCode == 0, change.All);
+        Assert.Contains("type c instead of a PIN", Flat(change.Stdout), StringComparison.Ordinal);
+        Assert.Contains("The new PIN cannot be used:", change.Stderr, StringComparison.Ordinal);
+        Assert.Contains("it contains the user's name", change.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Quit the wizard?", change.Stderr, StringComparison.Ordinal);
+        Assert.Contains("The user PIN was changed.", change.Stdout, StringComparison.Ordinal);
+        Assert.NotEmpty(TokenContents.Read(kagi.Module, "Kagi", new Dictionary<string, string> { ["SOFTHSM2_CONF"] = kagi.Hsm.ConfigPath }, Changed).PrivateKeys);
+
+        // Cancelled with the confirmation: nothing changed.
+        KagiRun cancelled = Wizard("2", Changed, "c", "y");
+        Assert.True(cancelled.ExitCode == 11, cancelled.All);
+        Assert.Contains("Cancelled.", cancelled.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("kagi enroll", cancelled.Stderr, StringComparison.Ordinal);
+
+        // kagi pin change (unattended) takes the name from the token too, and keeps ending with exit 8.
+        KagiRun unattended = kagi.Run($"{Changed}\nsatohan7\nsatohan7\n", "pin", "change", "--pin-stdin", "--json", "--lang", "en");
+        Assert.True(unattended.ExitCode == 8, unattended.All);
+        JsonElement result = JsonDocument.Parse(unattended.Stdout).RootElement;
+        Assert.Equal("tooWeak", result.GetProperty("outcome").GetString());
+        Assert.Contains(result.GetProperty("problems").EnumerateArray(), p => p.GetString() == "it contains the user's name");
+        Assert.NotEmpty(TokenContents.Read(kagi.Module, "Kagi", new Dictionary<string, string> { ["SOFTHSM2_CONF"] = kagi.Hsm.ConfigPath }, Changed).PrivateKeys);
+        foreach (string secret in new[] { CliEnrollee.NewPin, Changed, "hanako12", "satohan7" })
+        {
+            Assert.DoesNotContain(secret, change.All + cancelled.All + unattended.All, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -124,7 +124,9 @@ internal static class WizardPages
             return Results.Redirect("/");
         }
 
-        string body = Indicator(t, run.Step, run.Restoring) + $"<div role=\"alertdialog\" aria-labelledby=\"cancel-question\" id=\"cancel-dialog\"><p id=\"cancel-question\">{Html.E(t["CancelQuestion"])}</p>" +
+        // Once the storage PIN is spent, starting again continues only within the server's resume window.
+        string question = run.Flow.StoragePinVerified ? t["CancelQuestionAfterStoragePin"] : t["CancelQuestion"];
+        string body = Indicator(t, run.Step, run.Restoring) + $"<div role=\"alertdialog\" aria-labelledby=\"cancel-question\" id=\"cancel-dialog\"><p id=\"cancel-question\">{Html.E(question)}</p>" +
             Html.Form($"/wizard/{run.Id}/cancel", token) + $"<button type=\"submit\" id=\"cancel-yes\">{Html.E(t["CancelYes"])}</button> " +
             $"<a href=\"/wizard/{run.Id}\" id=\"cancel-no\">{Html.E(t["CancelNo"])}</a></form></div>";
         return Html.Page(context, t, t["WizardTitle"], body, token);
@@ -168,7 +170,10 @@ internal static class WizardPages
 
             if (run.Step == WizardStep.ConfirmUser)
             {
-                run.Step = WizardStep.StoragePin;
+                // As the terminal wizard: when an interrupted or cancelled run verified this order's storage PIN within
+                // the server's resume window, the order goes on without it (STEP 3 skipped).
+                run.Resumed = await run.Flow.TryResumeAsync(ct);
+                run.Step = run.Resumed ? WizardStep.UserPin : WizardStep.StoragePin;
                 return;
             }
 
@@ -176,10 +181,20 @@ internal static class WizardPages
             string userPin = form?["userPin"].ToString() ?? string.Empty;
             string newPin = form?["newPin"].ToString() ?? string.Empty;
             string confirmation = form?["confirmation"].ToString() ?? string.Empty;
-            if (run.Step == WizardStep.StoragePin && storagePin.Length is 0 or > 64)
+            if (run.Step == WizardStep.StoragePin)
             {
-                run.StepError = "StoragePinEmpty";
-                return;
+                // What cannot be a storage PIN is refused here: sent, it would use up one of its few attempts.
+                StoragePinInput input = storagePin.Length > 4 * StoragePinFormat.MaxLength ? StoragePinInput.NotAStoragePin : StoragePinFormat.Check(storagePin);
+                if (input != StoragePinInput.Acceptable)
+                {
+                    (run.StepError, run.StepErrorArgs) = input switch
+                    {
+                        StoragePinInput.Empty => ("StoragePinEmpty", Array.Empty<object?>()),
+                        StoragePinInput.FullWidth => ("StoragePinFullWidth", Array.Empty<object?>()),
+                        _ => ("StoragePinNotValid", new object?[] { StoragePinFormat.MinLength }),
+                    };
+                    return;
+                }
             }
 
             if (run.Step == WizardStep.UserPin && run.PinSetBefore)
@@ -413,6 +428,11 @@ internal static class WizardPages
                 body.Append(PinSetBeforeStep(t, run, error, formStart));
                 break;
             case WizardStep.UserPin:
+                if (run.Resumed)
+                {
+                    body.Append("<p id=\"wizard-resumed\" role=\"status\">").Append(Html.E(t["WizardResumed"])).Append("</p>");
+                }
+
                 body.Append("<p>").Append(Html.E(t["UserPinIntro"])).Append("</p>").Append(formStart.Replace("id=\"wizard-form\"", "id=\"wizard-form\" data-check=\"wizard\"", StringComparison.Ordinal))
                     .Append(PinField.Render(t, "newPin", t["NewPin"], error, autofocus: true, t["NewPinHint"])).Append(PinPages.StrengthMeter(t))
                     .Append(PinField.Render(t, "confirmation", t["ConfirmPin"], null, autofocus: false)).Append(buttons);
@@ -488,7 +508,7 @@ internal static class WizardPages
     {
         if (run.Cancelled)
         {
-            return $"<p id=\"wizard-cancelled\" role=\"status\">{Html.E(t["WizardCancelled"])}</p><p><a href=\"/\">{Html.E(t["BackToMenu"])}</a></p>";
+            return $"<p id=\"wizard-cancelled\" role=\"status\">{Html.E(t[run.Flow.StoragePinVerified && !run.Restoring ? "WizardCancelledAfterStoragePin" : "WizardCancelled"])}</p><p><a href=\"/\">{Html.E(t["BackToMenu"])}</a></p>";
         }
 
         if (run.Stored is { } stored)
@@ -498,6 +518,14 @@ internal static class WizardPages
                 $"<div><dt>{Html.E(t["Subject"])}</dt><dd id=\"result-subject\">{Html.E(stored.Subject)}</dd></div>" +
                 $"<div><dt>{Html.E(t["Serial"])}</dt><dd>{Html.E(stored.TokenSerial)}</dd></div></dl>" +
                 $"<p><a id=\"view-token\" href=\"/tokens/{Uri.EscapeDataString(stored.TokenSerial)}\">{Html.E(t["ViewCertificates"])}</a> · <a id=\"finish\" href=\"/\">{Html.E(t["Finish"])}</a></p>";
+        }
+
+        if (run.ErrorKey == "Failure" + EnrollmentFailure.AlreadyStored)
+        {
+            // Not a failure for the user: the token has its certificate. Information, with the way to look at it.
+            return $"<p id=\"wizard-already-stored\" class=\"success\" role=\"status\" data-code=\"{Html.E(run.ErrorCode)}\">{Html.E(t["AlreadyStoredInfo"])}</p><dl class=\"facts\">" +
+                $"<div><dt>{Html.E(t["Serial"])}</dt><dd id=\"result-token-serial\">{Html.E(run.Serial)}</dd></div></dl>" +
+                $"<p><a id=\"view-token\" href=\"/tokens/{Uri.EscapeDataString(run.Serial)}\">{Html.E(t["ViewCertificates"])}</a> · <a id=\"finish\" href=\"/\">{Html.E(t["Finish"])}</a></p>";
         }
 
         return $"<p id=\"wizard-failed\" class=\"error\" role=\"alert\">{Html.E(t[run.ErrorKey ?? "FailureServerRefused"])}</p><dl class=\"facts\">" +
