@@ -23,7 +23,8 @@ internal static class LoopbackPorts
     public static int Reserve()
     {
         (int first, int last) = Candidates();
-        string folder = Path.Combine(Path.GetTempPath(), "kagi-test-ports");
+        // Per user: a folder another user created would refuse this user's lock files.
+        string folder = Path.Combine(Path.GetTempPath(), "kagi-test-ports-" + Environment.UserName);
         Directory.CreateDirectory(folder);
         lock (Reserved)
         {
@@ -36,9 +37,9 @@ internal static class LoopbackPorts
                     // The lock files are never deleted: deleting one could let two processes lock two files of one name.
                     reservation = new FileStream(Path.Combine(folder, port.ToString(CultureInfo.InvariantCulture)), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (IOException)
                 {
-                    continue; // reserved by another test process (or another user's)
+                    continue; // reserved by another test process
                 }
 
                 if (IsFree(port))
