@@ -154,6 +154,10 @@ public sealed class WebSocketApiTests : IDisposable
     public async Task Token_insertion_and_removal_are_pushed_as_they_happen()
     {
         using ClientWebSocket socket = await ConnectAsync(AgentWorld.PortalOrigin);
+
+        // The agent subscribes a socket to token events before it reads the socket's first request: once a hello is
+        // answered, no poll can see the new token unheard (the handshake alone completes before the subscription).
+        Assert.Equal("hello", (await RequestAsync(socket, """{"v":1,"id":"subscribed","type":"hello"}""")).GetProperty("type").GetString());
         _kagi.Hsm.InitToken("agent-ws-new", "so-pin-1", "1234");
         JsonElement inserted = await ReceiveAsync(socket, TimeSpan.FromSeconds(20));
         Assert.Equal("tokenInserted", inserted.GetProperty("type").GetString());

@@ -234,9 +234,11 @@ public sealed class WizardTests(BrowserFixture browser)
         await using AgentWorld world = await AgentWorld.StartAsync();
         (string serial, string storagePin) = world.PrepareToken("E104", "Shiro Kato");
         (IPage page, Screens screens) = await browser.NewPageAsync(nameof(A_token_pulled_mid_wizard_is_reported_and_the_wizard_resumes_when_it_is_back));
+        await page.AddInitScriptAsync(SocketsScript);
         await ToStep3Async(page, world, serial);
         await page.FillAsync("#storagePin", storagePin);
 
+        await NoticesLiveAsync(page);
         Action restore = world.PullToken(serial);
         await Expect(page.Locator("#notices")).ToContainTextAsync("トークンが取り外されました", new() { Timeout = 20_000 });
         await Expect(page.Locator("#next")).ToBeDisabledAsync();
@@ -248,6 +250,7 @@ public sealed class WizardTests(BrowserFixture browser)
         await Expect(page.Locator("#steps li[aria-current=step]")).ToContainTextAsync("格納用 PIN");
         await screens.ShotAsync("removed-step-stopped");
 
+        await NoticesLiveAsync(page); // the page the submit loaded has a socket of its own
         restore();
         await Expect(page.Locator("#notices")).ToContainTextAsync("トークンが差し込まれました", new() { Timeout = 20_000 });
         await page.FillAsync("#storagePin", storagePin);
@@ -259,6 +262,44 @@ public sealed class WizardTests(BrowserFixture browser)
         await page.ClickAsync("#next");
         await Expect(page.Locator("#wizard-done")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await screens.ShotAsync("resumed-done");
+    }
+
+    // Keeps the page's WebSockets reachable for NoticesLiveAsync (added before the page's own script runs).
+    private const string SocketsScript = """
+        (() => {
+          const sockets = [];
+          window.__kagiSockets = sockets;
+          window.WebSocket = class extends window.WebSocket {
+            constructor(...args) { super(...args); sockets.push(this); }
+          };
+        })();
+        """;
+
+    /// <summary>
+    /// Waits until the page's token-notice socket is subscribed to the agent's token events. The agent subscribes a
+    /// socket before it reads the socket's first request, so an answered hello on it proves that. A token pulled or put
+    /// back before then is seen by the agent's poll (every 300 ms) without the page hearing of it, and the notice the
+    /// test waits for never comes: on a loaded machine the socket of a page just loaded can take longer than a poll.
+    /// Needs <see cref="SocketsScript"/> added to the page first.
+    /// </summary>
+    private static async Task NoticesLiveAsync(IPage page)
+    {
+        IJSHandle live = await page.WaitForFunctionAsync(
+            """
+            () => {
+              const socket = (window.__kagiSockets || []).find(s => s.readyState === WebSocket.OPEN);
+              if (!socket) { return false; }
+              if (!socket.kagiLive) {
+                socket.kagiLive = 'asked';
+                socket.addEventListener('message', m => { if (JSON.parse(m.data).id === 'notices-live') { socket.kagiLive = 'yes'; } });
+                socket.send(JSON.stringify({ v: 1, id: 'notices-live', type: 'hello' }));
+              }
+              return socket.kagiLive === 'yes';
+            }
+            """,
+            null,
+            new() { PollingInterval = 50 });
+        await live.DisposeAsync();
     }
 
     /// <summary>Opens the wizard on <paramref name="serial"/> and goes through STEP 1–3 to STEP 4 (the new user PIN).</summary>

@@ -21,6 +21,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
+
+            // A cold start (Chromium's files not yet cached) beside another test assembly on a busy machine can exceed
+            // Playwright's 30 s default; every browser test depends on this one launch.
+            Timeout = 120_000,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
         });
     }

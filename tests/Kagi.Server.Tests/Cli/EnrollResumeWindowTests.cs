@@ -1,7 +1,11 @@
 using System.Text.Json;
 using Kagi.Enrollment;
+using Kagi.Registry.Data;
+using Kagi.Registry.Entities;
 using Kagi.Server.Tests.Infrastructure;
 using Kagi.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kagi.Server.Tests.Cli;
 
@@ -23,7 +27,10 @@ public class EnrollResumeWindowTests
         await using CliEnrollee enrollee = await CliEnrollee.PrepareAsync(clock);
         KillAfterStoragePinVerification(enrollee);
 
-        clock.Offset = TimeSpan.FromMinutes(29);
+        // The server's clock stands still 29 minutes after the verification. Merely moved 29 minutes ahead, it would
+        // have left the rerun one real minute to start kagi and reach the resume request before the 30-minute window
+        // closed, which a loaded machine does not always manage.
+        clock.FrozenAt = await VerifiedAtAsync(enrollee) + TimeSpan.FromMinutes(29);
         KagiRun rerun = enrollee.Enroll();
 
         Assert.True(rerun.ExitCode == 0, rerun.All);
@@ -65,6 +72,16 @@ public class EnrollResumeWindowTests
         Assert.False(result.GetProperty("resumed").GetBoolean());
         Assert.DoesNotContain(enrollee.StoragePin, rerun.All, StringComparison.Ordinal);
         await enrollee.AssertCompletedAsync(result.GetProperty("serialNumber").GetString()!);
+    }
+
+    /// <summary>When the server recorded the (one) storage PIN of the enrollee's token as verified, by its clock.</summary>
+    private static async Task<DateTimeOffset> VerifiedAtAsync(CliEnrollee enrollee)
+    {
+        using IServiceScope scope = enrollee.Server.Services.CreateScope();
+        KagiDbContext db = scope.ServiceProvider.GetRequiredService<KagiDbContext>();
+        StoragePin pin = await db.StoragePins.SingleAsync();
+        Assert.Equal(StoragePinState.Used, pin.State);
+        return pin.UsedAt!.Value;
     }
 
     /// <summary>The first run verifies (spends) the storage PIN and dies right after, as a pulled plug would.</summary>

@@ -121,29 +121,13 @@ public sealed class RealServer : IAsyncDisposable
         _app = app;
     }
 
-    private static readonly HashSet<int> HandedOut = [];
-
     /// <summary>
-    /// A free loopback port that this test process has not handed out before. Tests stop and restart servers on their
-    /// port (server unreachable); without this, a server started meanwhile by a parallel test could be given that
-    /// port while it is free, and the two tests would talk to each other's server.
+    /// A loopback port reserved for this test process (see <see cref="LoopbackPorts"/>): Kestrel binds it only after the
+    /// server is built, and again after a stop, and meanwhile no other test, here or in another test process, and no
+    /// bind(0) anywhere can take it; a server started meanwhile by a parallel test never gets it, so two tests never
+    /// talk to each other's server.
     /// </summary>
-    private static int FreePort()
-    {
-        while (true)
-        {
-            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-            lock (HandedOut)
-            {
-                if (HandedOut.Add(port))
-                {
-                    return port;
-                }
-            }
-        }
-    }
+    private static int FreePort() => LoopbackPorts.Reserve();
 
     public async ValueTask DisposeAsync() => await StopAsync();
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Kagi.Server.Tests.Infrastructure;
 
@@ -15,7 +13,7 @@ public sealed class SmtpSink : IDisposable
     public SmtpSink()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("kagi-smtp-").FullName;
-        Port = FreePort();
+        Port = LoopbackPorts.Reserve(); // python binds it later: a port nothing else can take meanwhile
         string script = Path.Combine(Directory, "sink.py");
         File.WriteAllText(script, """
             import asyncio, sys, os, itertools
@@ -65,13 +63,6 @@ public sealed class SmtpSink : IDisposable
 
             Thread.Sleep(50);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

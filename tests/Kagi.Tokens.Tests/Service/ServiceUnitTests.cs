@@ -7,6 +7,13 @@ using Kagi.Tokens.Tokens;
 
 namespace Kagi.Tokens.Tests.Service;
 
+/// <remarks>
+/// In the token service collection although it needs no token: the module discovery test loads SoftHSM2 into this
+/// process, and a module this process holds is shared by every later load without being initialized again. Run beside
+/// the collection's fixture, it could hold SoftHSM2 from before the fixture made its token until the fixture loaded the
+/// module, which then never lists that token. In the collection it runs after the fixture is set up, never during.
+/// </remarks>
+[Collection(TokenServiceCollection.Name)]
 public class ServiceUnitTests
 {
     [Theory]
