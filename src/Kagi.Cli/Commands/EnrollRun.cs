@@ -277,25 +277,7 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
 
             Step(Messages.EnrollStep5);
             StoredCertificate stored = await flow.StoreAsync(newPin, ct: ct);
-            if (_json)
-            {
-                Output.Json(new
-                {
-                    result = "stored",
-                    tokenSerial = stored.TokenSerial,
-                    serialNumber = stored.SerialNumber,
-                    subject = stored.Subject,
-                    notBefore = CertificateJson.Iso(stored.NotBefore),
-                    notAfter = CertificateJson.Iso(stored.NotAfter),
-                    resumed,
-                });
-            }
-            else
-            {
-                Output.Line(ErrorReporter.Format(Messages.EnrollDone, stored.SerialNumber, stored.Subject, CertificateJson.Iso(stored.NotBefore), CertificateJson.Iso(stored.NotAfter)));
-            }
-
-            return ExitCodes.Ok;
+            return ShowStored(stored, resumed);
         }
         finally
         {
