@@ -56,7 +56,7 @@ public sealed class WizardReissueTests(BrowserFixture browser)
 
         // STEP 4: the PIN set before, one field.
         await Expect(page.Locator("#steps li[aria-current=step]")).ToContainTextAsync("ユーザー PIN");
-        await Expect(page.Locator("#pin-set-before")).ToContainTextAsync("初期 PIN では開けなくなっています");
+        await Expect(page.Locator("#pin-set-before")).ToContainTextAsync("初期ユーザー PIN では開けなくなっています");
         await Expect(page.Locator("#newPin")).ToHaveCountAsync(0);
         await Expect(page.Locator("#confirmation")).ToHaveCountAsync(0);
         await screens.ShotAsync("step4-pin-set-before");
