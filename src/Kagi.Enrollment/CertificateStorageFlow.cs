@@ -578,6 +578,7 @@ public sealed class CertificateStorageFlow(KagiApiClient api, AttachedToken toke
             }
         }
 
+        EnrollmentTestHook.Reached(EnrollmentTestHook.AfterChainWrite);
         byte[] user = Convert.FromBase64String(issued.Certificate);
         if (present.Add(Convert.ToHexString(SHA256.HashData(user))))
         {

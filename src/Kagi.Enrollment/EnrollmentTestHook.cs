@@ -36,6 +36,11 @@ public static class EnrollmentTestHook
     /// <summary>After the certificate was issued, before it was written to the token.</summary>
     public const string AfterIssue = "after-issue";
 
+    /// <summary>
+    /// While writing: the CA chain is on the token, the user certificate not yet (also reached when a restore writes).
+    /// </summary>
+    public const string AfterChainWrite = "after-chain";
+
     /// <summary>After the certificate was written, before the user PIN was set.</summary>
     public const string AfterWrite = "after-write";
 

@@ -29,6 +29,7 @@ public class EnrollInterruptionTests
     [InlineData(EnrollmentTestHook.AfterStep3, true)]
     [InlineData(EnrollmentTestHook.AfterKeyGeneration, true)]
     [InlineData(EnrollmentTestHook.AfterIssue, true)]
+    [InlineData(EnrollmentTestHook.AfterChainWrite, true)]
     [InlineData(EnrollmentTestHook.AfterWrite, true)]
     [InlineData(EnrollmentTestHook.AfterPinSet, true)]
     public async Task A_run_killed_at_any_step_is_completed_by_the_next_run_on_the_same_order(string point, bool storagePinSpent)
