@@ -63,10 +63,11 @@
     var meter = document.getElementById('strength');
     var meterText = document.getElementById('strength-text');
     var hints = document.getElementById('strength-hints');
+    var serial = document.getElementById('serial'); // the PIN change page's token: its holder's names join the rules
     var pending = 0;
     var check = function () {
       var mine = ++pending;
-      var body = { newPin: newPin.value, confirmation: confirmation.value, current: current ? current.value : '', wizard: form.getAttribute('data-wizard') };
+      var body = { newPin: newPin.value, confirmation: confirmation.value, current: current ? current.value : '', wizard: form.getAttribute('data-wizard'), serial: serial ? serial.value : null };
       fetch('/api/pin-check', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Kagi-Run-Token': runToken }, body: JSON.stringify(body) })
         .then(function (r) { return r.json(); })
         .then(function (result) {
@@ -84,6 +85,7 @@
         });
     };
     [current, newPin, confirmation].forEach(function (el) { if (el) { el.addEventListener('input', check); } });
+    if (serial) { serial.addEventListener('change', check); }
     inputValid = false;
     refreshNext();
   }

@@ -56,9 +56,11 @@ public static class AgentUi
 
     /// <summary>
     /// POST /api/pin-check (run token header): checks a new PIN for the live strength meter and the Next/Change
-    /// buttons. The body is JSON {current, newPin, confirmation, wizard}; the reply never echoes a PIN.
+    /// buttons. The body is JSON {current, newPin, confirmation, wizard, serial}; the reply never echoes a PIN. The name
+    /// rule uses the wizard's user (wizard pages) or the holder's names on the token with that serial (the PIN change
+    /// page, as <c>kagi pin change</c> and the change itself do).
     /// </summary>
-    private static async Task<IResult> PinCheck(HttpContext context, WizardStore wizards)
+    private static async Task<IResult> PinCheck(HttpContext context, WizardStore wizards, DeviceHub hub)
     {
         Texts t = Texts.For(context);
         PinCheckRequest? request;
@@ -76,10 +78,26 @@ public static class AgentUi
             return Results.BadRequest();
         }
 
-        string[] names = request.Wizard is not null && wizards.Find(request.Wizard)?.User is { } user ? [user.RomanizedName] : [];
+        IReadOnlyList<string> names = [];
+        if (request.Wizard is not null)
+        {
+            names = wizards.Find(request.Wizard)?.User is { } user ? [user.RomanizedName] : [];
+        }
+        else if (request.Serial is { Length: > 0 and <= 64 })
+        {
+            try
+            {
+                names = await PinPages.HolderNamesAsync(hub, request.Serial);
+            }
+            catch (Kagi.Tokens.KagiException)
+            {
+                // The token is gone (the page's notice says so); the change itself reads the names again.
+            }
+        }
+
         NewPinCheck check = PinDescriptions.Check(t, request.Current ?? string.Empty, request.NewPin, request.Confirmation ?? string.Empty, names);
         return Results.Json(check, Api.ProtocolMessages.Json);
     }
 
-    private sealed record PinCheckRequest(string? Current, string? NewPin, string? Confirmation, string? Wizard);
+    private sealed record PinCheckRequest(string? Current, string? NewPin, string? Confirmation, string? Wizard, string? Serial);
 }

@@ -5,7 +5,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Kagi.Agent.BrowserTests.Browser;
 
-/// <summary>The management tool in Chromium: user PIN change with the live strength meter, PIN state after a wrong PIN, log in / out.</summary>
+/// <summary>
+/// The management tool in Chromium: user PIN change with the live strength meter, PIN state after a wrong PIN, log in /
+/// out, and the holder's names on the token refusing a PIN as <c>kagi pin change</c> does.
+/// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class PinChangeTests(BrowserFixture browser)
 {
@@ -102,5 +105,49 @@ public sealed class PinChangeTests(BrowserFixture browser)
         {
             Assert.Equal(1, await page.Locator($"label[for={id}]").CountAsync());
         }
+    }
+
+    [Fact]
+    public async Task Pin_change_refuses_a_pin_with_the_holders_name_from_the_token_live_and_on_the_server()
+    {
+        await using AgentWorld world = await AgentWorld.StartAsync();
+        (string _, string storagePin) = world.PrepareToken("E150", "Hanako Sato");
+        KagiRun enrolled = world.Kagi.Run($"{storagePin}\n{WizardTests.NewPin}\n", TimeSpan.FromSeconds(120), "enroll", "--storage-pin-stdin", "--new-pin-stdin", "--yes", "--json");
+        Assert.True(enrolled.ExitCode == 0, enrolled.All);
+        (IPage page, Screens screens) = await browser.NewPageAsync(nameof(Pin_change_refuses_a_pin_with_the_holders_name_from_the_token_live_and_on_the_server));
+
+        // Live: the name on the token's certificate refuses hanako12, as the CLI does; the Change button stays disabled.
+        await page.GotoAsync(world.Agent.Url + "/pin");
+        await page.FillAsync("#current", WizardTests.NewPin);
+        await page.FillAsync("#newPin", "hanako12");
+        await page.FillAsync("#confirmation", "hanako12");
+        await Expect(page.Locator("#newPin-error")).ToContainTextAsync("氏名が含まれています");
+        await Expect(page.Locator("#strength")).ToHaveAttributeAsync("data-level", "low");
+        await Expect(page.Locator("#change")).ToBeDisabledAsync();
+        await screens.ShotAsync("name-refused-live");
+
+        // Server side: the form posted past the script is refused with the same reason; the token keeps its PIN.
+        IResponse response = await page.RunAndWaitForResponseAsync(
+            () => page.EvalOnSelectorAsync("#pin-change", "f => f.submit()"), r => r.Request.Method == "POST" && r.Url.EndsWith("/pin", StringComparison.Ordinal));
+        Assert.Equal(400, response.Status);
+        await Expect(page.Locator("#pin-result")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#newPin-error")).ToContainTextAsync("氏名が含まれています");
+        await screens.ShotAsync("name-refused-server");
+
+        await page.GotoAsync(world.Agent.Url + "/tokens");
+        await page.ClickAsync("#token-list a");
+        await page.FillAsync("#pin", WizardTests.NewPin);
+        await page.ClickAsync("#login");
+        await Expect(page.Locator("#login-status")).ToBeVisibleAsync();
+        await page.ClickAsync("#logout");
+
+        // Without the name the change goes through.
+        await page.GotoAsync(world.Agent.Url + "/pin");
+        await page.FillAsync("#current", WizardTests.NewPin);
+        await page.FillAsync("#newPin", "k7v2m9x4");
+        await page.FillAsync("#confirmation", "k7v2m9x4");
+        await Expect(page.Locator("#change")).ToBeEnabledAsync();
+        await page.ClickAsync("#change");
+        await Expect(page.Locator("#pin-result")).ToBeVisibleAsync();
     }
 }

@@ -3,6 +3,7 @@ using Kagi.Agent.Devices;
 using Kagi.Agent.Security;
 using Kagi.Pkcs11;
 using Kagi.Tokens;
+using Kagi.Tokens.Certificates;
 using Kagi.Tokens.Pins;
 using Kagi.Tokens.Tokens;
 using Microsoft.AspNetCore.Builder;
@@ -69,6 +70,14 @@ internal static class PinPages
         "<meter id=\"strength\" min=\"0\" max=\"3\" low=\"1.5\" high=\"2.5\" optimum=\"3\" value=\"0\" aria-labelledby=\"strength-label\" aria-describedby=\"strength-text\"></meter> " +
         "<span id=\"strength-text\" aria-live=\"polite\"></span><ul id=\"strength-hints\" class=\"hint\"></ul></div>";
 
+    /// <summary>
+    /// The names of the holder of the token with <paramref name="serial"/> (<see cref="TokenHolderNames"/>, read without
+    /// a login), for the strength rule that refuses a PIN containing the holder's name, as <c>kagi pin change</c> applies it.
+    /// </summary>
+    /// <exception cref="KagiException">The token is not attached (any more).</exception>
+    internal static Task<IReadOnlyList<string>> HolderNamesAsync(DeviceHub hub, string serial) =>
+        hub.Use(d => TokenHolderNames.Read(d.Select(serial)));
+
     private static async Task<IResult> Change(HttpContext context, RunToken token, DeviceHub hub, PinAttempts attempts)
     {
         Texts t = Texts.For(context);
@@ -87,7 +96,18 @@ internal static class PinPages
             return await Render(context, serial, token, hub, ("newPin", t["PolicyInvalidCharacter"]), null, 400);
         }
 
-        NewPinCheck check = PinDescriptions.Check(t, current, next, confirmation, []);
+        // As the CLI does: the holder's names on the token (TokenHolderNames) join the strength rules.
+        IReadOnlyList<string> names;
+        try
+        {
+            names = await HolderNamesAsync(hub, serial);
+        }
+        catch (KagiException e) when (e.Error is KagiError.TokenRemoved or KagiError.TokenNotFound or KagiError.NoToken)
+        {
+            return await Render(context, serial, token, hub, ("current", t.Format("TokenNotAttached", serial)), null, 409);
+        }
+
+        NewPinCheck check = PinDescriptions.Check(t, current, next, confirmation, names);
         if (!check.Valid)
         {
             (string, string) problem = check.PinProblems.Length > 0 ? ("newPin", check.PinProblems[0]) : ("confirmation", check.ConfirmationProblems.FirstOrDefault() ?? t["PolicyMismatch"]);
@@ -114,7 +134,7 @@ internal static class PinPages
                 using PinBuffer c = PinBuffer.FromChars(current);
                 using PinBuffer n = PinBuffer.FromChars(next);
                 using PinBuffer f = PinBuffer.FromChars(confirmation);
-                return new PinChanger(new PinPolicyValidator(), new PinStrengthEvaluator()).Change(attached, c, n, f);
+                return new PinChanger(new PinPolicyValidator(), new PinStrengthEvaluator(new PinStrengthOptions { Names = names })).Change(attached, c, n, f);
             });
         }
         catch (KagiException e) when (e.Error is KagiError.TokenRemoved or KagiError.TokenNotFound or KagiError.NoToken)
@@ -127,6 +147,7 @@ internal static class PinPages
             PinChangeOutcome.Changed => await Render(context, serial, token, hub, null, t["PinChanged"], 200),
             PinChangeOutcome.WrongCurrentPin => await Render(context, serial, token, hub, ("current", t.Format("WrongPin", PinDescriptions.State(t, result.Login!.PinState))), null, 400),
             PinChangeOutcome.Locked => await Render(context, serial, token, hub, ("current", t["AdviceLocked"]), null, 400),
+            PinChangeOutcome.TooWeak => await Render(context, serial, token, hub, ("newPin", t.Format("WeakRefused", PinDescriptions.Weakness(t, result.Strength!.RefusalReasons[0]))), null, 400),
             _ => await Render(context, serial, token, hub, ("newPin", t["PinRejectedByToken"]), null, 400),
         };
     }
