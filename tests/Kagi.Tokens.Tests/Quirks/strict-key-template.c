@@ -6,13 +6,7 @@
  * CKR_ATTRIBUTE_READ_ONLY). No module here behaves like that, so this is the only way to test TokenKeyGenerator's
  * fallback.
  */
-#include <dlfcn.h>
-#include <stdlib.h>
-#include <string.h>
-#include <p11-kit-1/p11-kit/pkcs11.h>
-
-static CK_FUNCTION_LIST *real;
-static CK_FUNCTION_LIST shim;
+#include "forwarding-module.h"
 
 static int names_refused_usage(CK_ATTRIBUTE_PTR template, CK_ULONG count)
 {
@@ -59,16 +53,9 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
         return CKR_ARGUMENTS_BAD;
     }
     if (real == NULL) {
-        const char *target = getenv("KAGI_SHIM_TARGET");
-        void *handle = dlopen(target ? target : "/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
-        if (handle == NULL) {
+        if (forwarding_module_load() != CKR_OK) {
             return CKR_GENERAL_ERROR;
         }
-        CK_C_GetFunctionList get = (CK_C_GetFunctionList)dlsym(handle, "C_GetFunctionList");
-        if (get == NULL || get(&real) != CKR_OK) {
-            return CKR_GENERAL_ERROR;
-        }
-        memcpy(&shim, real, sizeof shim);
         shim.C_GenerateKeyPair = shim_generate_key_pair;
         shim.C_SetAttributeValue = shim_set_attribute_value;
     }
