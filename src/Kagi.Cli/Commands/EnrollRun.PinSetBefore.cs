@@ -39,36 +39,17 @@ internal sealed partial class EnrollRun
 
         Gate(reader, Messages.EnrollPinSetBeforeHint);
         bool storing = false;
-        while (true)
+        StoredCertificate? stored = await WithUserPinAsync(reader, EnrollmentFailure.TokenPinRejected, pin =>
         {
-            using PinBuffer userPin = reader.Read(Messages.PromptUserPin);
-            if (userPin.Length == 0)
-            {
-                Output.Error(Messages.PolicyEmpty);
-                continue;
-            }
-
             if (!storing)
             {
                 Step(Messages.EnrollStep5);
                 storing = true;
             }
 
-            try
-            {
-                return ShowStored(await flow.StoreAsync(userPin, ct: ct), resumed);
-            }
-            catch (EnrollmentException e) when (e.Failure == EnrollmentFailure.TokenPinRejected && e.PinState is { } state)
-            {
-                // Nothing was done. Asked again with the state the token reports, unless it is locked now.
-                if (state == PinState.Locked)
-                {
-                    return Fail("user-pin-locked", Messages.AdviceLocked, ExitCodes.PinLocked);
-                }
-
-                PinFlow.ReportWrongPin(state);
-            }
-        }
+            return flow.StoreAsync(pin, ct: ct);
+        });
+        return stored is null ? Fail("user-pin-locked", Messages.AdviceLocked, ExitCodes.PinLocked) : ShowStored(stored, resumed);
     }
 
     /// <summary>The success screen (and JSON) of a stored certificate.</summary>

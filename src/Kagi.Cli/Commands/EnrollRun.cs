@@ -299,32 +299,10 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
             Gate(reader, Messages.EnrollRestorePinHint);
         }
 
-        StoredCertificate restored;
-        while (true)
+        StoredCertificate? restored = await WithUserPinAsync(reader, EnrollmentFailure.UserPinRejected, pin => flow.RestoreCertificateAsync(pin, ct));
+        if (restored is null)
         {
-            using PinBuffer userPin = ReadPin(reader, Messages.WizardPromptUserPin);
-            if (userPin.Length == 0 && !Unattended)
-            {
-                Output.Error(Messages.PolicyEmpty);
-                continue;
-            }
-
-            try
-            {
-                restored = await flow.RestoreCertificateAsync(userPin, ct);
-                break;
-            }
-            catch (EnrollmentException e) when (e.Failure == EnrollmentFailure.UserPinRejected && !Unattended && e.PinState is { } state)
-            {
-                // Nothing was written. Asked again with the state the token reports (attempts running low), unless
-                // it is locked now: then only the CA operator can help, and the error screen says so.
-                if (state == PinState.Locked)
-                {
-                    return Fail("user-pin-locked", Messages.AdviceLocked, ExitCodes.PinLocked);
-                }
-
-                PinFlow.ReportWrongPin(state);
-            }
+            return Fail("user-pin-locked", Messages.AdviceLocked, ExitCodes.PinLocked);
         }
 
         if (_json)
@@ -445,6 +423,42 @@ internal sealed partial class EnrollRun(ParseResult parse, EnrollOptions options
             if (answer.Equals("c", StringComparison.OrdinalIgnoreCase) && ConfirmCancel(reader))
             {
                 throw new WizardCancelledException();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Asks for the user PIN already on the token and runs <paramref name="attempt"/> with it. Interactive runs ask again
+    /// after an empty entry and after a PIN the token refused (<paramref name="refused"/>, nothing done), showing the
+    /// token's PIN state; unattended runs make one attempt.
+    /// </summary>
+    /// <returns>What <paramref name="attempt"/> stored; null when the token locked the PIN (then only the CA operator can
+    /// help, and the caller ends with user-pin-locked).</returns>
+    /// <exception cref="EnrollmentException">Any other failure, or <paramref name="refused"/> in an unattended run.</exception>
+    /// <exception cref="WizardCancelledException">The user cancelled at the prompt and confirmed it.</exception>
+    private async Task<StoredCertificate?> WithUserPinAsync(PinReader reader, EnrollmentFailure refused, Func<PinBuffer, Task<StoredCertificate>> attempt)
+    {
+        while (true)
+        {
+            using PinBuffer userPin = ReadPin(reader, Messages.WizardPromptUserPin);
+            if (userPin.Length == 0 && !Unattended)
+            {
+                Output.Error(Messages.PolicyEmpty);
+                continue;
+            }
+
+            try
+            {
+                return await attempt(userPin);
+            }
+            catch (EnrollmentException e) when (e.Failure == refused && !Unattended && e.PinState is { } state)
+            {
+                if (state == PinState.Locked)
+                {
+                    return null;
+                }
+
+                PinFlow.ReportWrongPin(state);
             }
         }
     }
